@@ -1,0 +1,5 @@
+pub mod contact_form;
+pub mod contact_list;
+pub mod passphrase_field;
+pub mod strength_meter;
+pub mod topbar;

@@ -1,0 +1,200 @@
+//! The lock screen, and opening the vault once a key is in hand.
+
+use crate::components::passphrase_field::PassphraseField;
+use crate::i18n::{Msg, fill};
+use crate::state::{AppState, ContactBook, LockReason, Phase, View, use_app};
+use crate::vault::{self, Credential, VaultError};
+use coffer_core::settings::Locale;
+use coffer_crypto::{CryptoError, Passphrase, RecoveryCode};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::rc::Rc;
+
+/// A user-facing message for anything the vault can report.
+pub fn error_text(error: &VaultError, locale: Locale) -> String {
+    let msg = match error {
+        VaultError::Throttled(ms) => {
+            let seconds = (ms + 999) / 1000;
+            return fill(
+                Msg::TryAgainIn.in_locale(locale),
+                &[("seconds", &seconds.to_string())],
+            );
+        }
+        VaultError::Crypto(CryptoError::WrongPassphrase) => Msg::WrongPassphrase,
+        VaultError::Crypto(CryptoError::WrongRecoveryCode) => Msg::WrongRecoveryCode,
+        VaultError::Crypto(CryptoError::RecoveryCodeMistyped) => Msg::RecoveryMistyped,
+        VaultError::Crypto(CryptoError::RecoveryCodeMalformed) => Msg::RecoveryMalformed,
+        VaultError::Crypto(CryptoError::WeakKdfParams { .. }) => Msg::WeakVaultParams,
+        VaultError::Crypto(_) => Msg::VaultDamaged,
+        VaultError::Store(crate::store::StoreError::QuotaExceeded) => Msg::QuotaExceeded,
+        other => {
+            return fill(
+                Msg::SaveFailed.in_locale(locale),
+                &[("reason", &other.to_string())],
+            );
+        }
+    };
+    msg.in_locale(locale).to_string()
+}
+
+/// With the key in the session: loads settings and every contact (showing
+/// progress), then shows the contact list.
+pub async fn open_vault(state: AppState) {
+    let Some(db) = state.db() else { return };
+    let Some(key) = state
+        .session
+        .with_value(|s| s.as_ref().map(|s| s.key.clone()))
+    else {
+        return;
+    };
+    state
+        .busy
+        .set(Some((state.t(Msg::Unlocking).to_string(), None)));
+    match vault::load_settings(&db, &key).await {
+        Ok((settings, revision)) => {
+            state.settings.set(settings);
+            state.session.update_value(|s| {
+                if let Some(s) = s {
+                    s.settings_revision = revision;
+                }
+            });
+        }
+        Err(e) => state.warn(error_text(&e, state.locale.get_untracked())),
+    }
+    let loaded = vault::load_contacts(&db, &key, |done, total| {
+        let text = fill(
+            state.t(Msg::Decrypting),
+            &[("done", &done.to_string()), ("total", &total.to_string())],
+        );
+        state.busy.set(Some((text, Some((done, total)))));
+    })
+    .await;
+    state.busy.set(None);
+    match loaded {
+        Ok(loaded) => {
+            state.book.set(ContactBook::from_records(loaded.records));
+            state.damaged.set(loaded.damaged);
+            state.last_activity_ms.set_value(js_sys::Date::now());
+            state.phase.set(Phase::Unlocked(View::Contacts));
+        }
+        Err(e) => {
+            state.lock(LockReason::Start);
+            state.warn(error_text(&e, state.locale.get_untracked()));
+        }
+    }
+}
+
+#[component]
+pub fn UnlockPage(reason: LockReason) -> impl IntoView {
+    let state = use_app();
+    let passphrase = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let use_recovery = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let working = RwSignal::new(false);
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if working.get_untracked() {
+            return;
+        }
+        let Some(db) = state.db() else { return };
+        let recovery = use_recovery.get_untracked();
+        let locale = state.locale.get_untracked();
+        let code_text = code.get_untracked();
+        let pass = Passphrase::new(passphrase.get_untracked());
+        working.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = if recovery {
+                match RecoveryCode::parse(&code_text) {
+                    Ok(code) => vault::unlock(&db, Credential::Recovery(&code)).await,
+                    Err(e) => Err(e.into()),
+                }
+            } else {
+                vault::unlock(&db, Credential::Passphrase(&pass)).await
+            };
+            match result {
+                Ok(key) => {
+                    passphrase.set(String::new());
+                    code.set(String::new());
+                    state.session.set_value(Some(crate::state::Session {
+                        key: Rc::new(key),
+                        settings_revision: None,
+                    }));
+                    if recovery {
+                        state.phase.set(Phase::ChoosePassphrase);
+                    } else {
+                        open_vault(state).await;
+                    }
+                }
+                Err(e) => {
+                    error.set(Some(error_text(&e, locale)));
+                    working.set(false);
+                }
+            }
+        });
+    };
+
+    let reason_text = move || match reason {
+        LockReason::Start => None,
+        LockReason::Manual => Some(state.t(Msg::LockedManual).to_string()),
+        LockReason::Idle(minutes) => Some(fill(
+            state.t(Msg::LockedIdle),
+            &[("minutes", &minutes.to_string())],
+        )),
+    };
+
+    view! {
+        <section class="card narrow" aria-labelledby="unlock-title">
+            <h1 id="unlock-title">{move || state.t(Msg::UnlockTitle)}</h1>
+            <p class="hint">{reason_text}</p>
+            <p>{move || state.t(Msg::UnlockIntro)}</p>
+            <form on:submit=on_submit novalidate=true>
+                <Show
+                    when=move || use_recovery.get()
+                    fallback=move || view! {
+                        <PassphraseField id="unlock-passphrase" label=Msg::Passphrase value=passphrase
+                            autocomplete="current-password" described_by="unlock-error" autofocus=true/>
+                    }
+                >
+                    <div class="field">
+                        <label for="recovery-input">{move || state.t(Msg::RecoveryCode)}</label>
+                        <input id="recovery-input" type="text" autocomplete="off" autocapitalize="characters"
+                            spellcheck="false" aria-describedby="unlock-error" bind:value=code/>
+                    </div>
+                </Show>
+                <p id="unlock-error" class="form-error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary" disabled=move || working.get()>
+                    {move || if working.get() { state.t(Msg::Unlocking) } else { state.t(Msg::Unlock) }}
+                </button>
+            </form>
+            <button type="button" class="link" on:click=move |_| {
+                use_recovery.update(|r| *r = !*r);
+                error.set(None);
+            }>
+                {move || if use_recovery.get() { state.t(Msg::UsePassphrase) } else { state.t(Msg::UseRecoveryCode) }}
+            </button>
+            <BusyIndicator/>
+        </section>
+    }
+}
+
+/// Progress of long work (unlocking, decrypting), announced to screen readers.
+#[component]
+pub fn BusyIndicator() -> impl IntoView {
+    let state = use_app();
+    move || {
+        state.busy.get().map(|(text, progress)| {
+            let (value, max) = progress.map_or((None, None), |(d, t)| {
+                (Some(d.to_string()), Some(t.max(1).to_string()))
+            });
+            view! {
+                <div class="busy" role="status" aria-live="polite">
+                    <progress value=value max=max aria-label=text.clone()></progress>
+                    <span>{text}</span>
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,157 @@
+//! The application state shared by every page, provided once at the root.
+
+use crate::i18n::Msg;
+use crate::store::Db;
+use crate::vault::Damaged;
+use coffer_core::contact::Contact;
+use coffer_core::search::SearchIndex;
+use coffer_core::settings::{Locale, Settings};
+use coffer_crypto::VaultKey;
+use leptos::prelude::*;
+use std::collections::HashMap;
+use std::rc::Rc;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Starting,
+    StorageUnavailable(String),
+    /// No vault on this device yet.
+    Welcome,
+    /// The vault was just created; the recovery code is shown once.
+    ShowRecovery,
+    Locked(LockReason),
+    /// Unlocked with the recovery code: a new passphrase must be chosen.
+    ChoosePassphrase,
+    Unlocked(View),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockReason {
+    Start,
+    Manual,
+    Idle(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Contacts,
+    Settings,
+}
+
+/// A message for the live status region.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Decrypted contacts with their revisions and the search index over them.
+/// Exists only while unlocked.
+#[derive(Default)]
+pub struct ContactBook {
+    pub entries: HashMap<Uuid, (Contact, u64)>,
+    pub index: SearchIndex,
+}
+
+impl ContactBook {
+    pub fn from_records(records: Vec<(Contact, u64)>) -> Self {
+        let mut index = SearchIndex::with_capacity(records.len());
+        let mut entries = HashMap::with_capacity(records.len());
+        for (contact, revision) in records {
+            index.upsert(&contact);
+            entries.insert(contact.id, (contact, revision));
+        }
+        ContactBook { entries, index }
+    }
+
+    pub fn upsert(&mut self, contact: Contact, revision: u64) {
+        self.index.upsert(&contact);
+        self.entries.insert(contact.id, (contact, revision));
+    }
+
+    pub fn remove(&mut self, id: Uuid) {
+        self.index.remove(id);
+        self.entries.remove(&id);
+    }
+}
+
+/// Keys and the database handle: browser objects, kept off the reactive graph.
+pub struct Session {
+    /// Shared with running tasks; zeroized when the last holder drops it.
+    pub key: Rc<VaultKey>,
+    pub settings_revision: Option<u64>,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub phase: RwSignal<Phase>,
+    pub locale: RwSignal<Locale>,
+    pub settings: RwSignal<Settings>,
+    pub book: RwSignal<ContactBook>,
+    pub damaged: RwSignal<Vec<Damaged>>,
+    pub notice: RwSignal<Option<Notice>>,
+    /// Work in progress: a message and, when known, (done, total).
+    pub busy: RwSignal<Option<(String, Option<(usize, usize)>)>>,
+    pub db: StoredValue<Option<Rc<Db>>, LocalStorage>,
+    pub session: StoredValue<Option<Session>, LocalStorage>,
+    /// Shown once after creating the vault, then dropped (zeroized).
+    pub recovery_code: StoredValue<Option<Zeroizing<String>>, LocalStorage>,
+    pub last_activity_ms: StoredValue<f64>,
+}
+
+impl AppState {
+    pub fn new(locale: Locale) -> Self {
+        AppState {
+            phase: RwSignal::new(Phase::Starting),
+            locale: RwSignal::new(locale),
+            settings: RwSignal::new(Settings::default()),
+            book: RwSignal::new(ContactBook::default()),
+            damaged: RwSignal::new(Vec::new()),
+            notice: RwSignal::new(None),
+            busy: RwSignal::new(None),
+            db: StoredValue::new_local(None),
+            session: StoredValue::new_local(None),
+            recovery_code: StoredValue::new_local(None),
+            last_activity_ms: StoredValue::new(js_sys::Date::now()),
+        }
+    }
+
+    /// The translated text of a message in the current language.
+    pub fn t(&self, msg: Msg) -> &'static str {
+        msg.in_locale(self.locale.get())
+    }
+
+    pub fn db(&self) -> Option<Rc<Db>> {
+        self.db.with_value(|db| db.clone())
+    }
+
+    pub fn say(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice {
+            text: text.into(),
+            error: false,
+        }));
+    }
+
+    pub fn warn(&self, text: impl Into<String>) {
+        self.notice.set(Some(Notice {
+            text: text.into(),
+            error: true,
+        }));
+    }
+
+    /// Drops the key (zeroized on drop) and every decrypted record.
+    pub fn lock(&self, reason: LockReason) {
+        self.session.set_value(None);
+        self.book.set(ContactBook::default());
+        self.damaged.set(Vec::new());
+        self.busy.set(None);
+        self.notice.set(None);
+        self.phase.set(Phase::Locked(reason));
+    }
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}

@@ -1,0 +1,303 @@
+//! The vault on this device: ties the IndexedDB store to the keys and
+//! envelopes of `coffer-crypto` and the records of `coffer-core`.
+//!
+//! Plaintext exists only between `open` and the caller; what reaches the
+//! store is always a sealed envelope.
+
+use crate::store::{Db, MetaKey, StoreError, StoredRecord};
+use coffer_core::contact::{Contact, ContactError};
+use coffer_core::record::{CONTACT_NAMESPACE, SETTINGS_NAMESPACE};
+use coffer_core::settings::Settings;
+use coffer_core::unlock::UnlockThrottle;
+use coffer_crypto::{
+    CryptoError, Envelope, EnvelopeMeta, KdfParams, Passphrase, RecoveryCode, VaultHeader, VaultKey,
+};
+use uuid::Uuid;
+
+/// Decrypting yields to the browser after this many records so the progress
+/// bar moves and the page stays responsive.
+const DECRYPT_CHUNK: usize = 2_000;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum VaultError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error("no vault exists on this device")]
+    NoVault,
+    #[error("a vault already exists on this device")]
+    VaultExists,
+    #[error("too many failed attempts; wait {0} ms")]
+    Throttled(i64),
+    #[error("the record could not be encoded: {0}")]
+    Encoding(String),
+}
+
+/// A record that is stored but could not be read. It stays on disk
+/// untouched; the user is told, and every other record still loads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Damaged {
+    pub key: String,
+    pub problem: Damage,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Damage {
+    /// The storage key does not hold a record id.
+    BadKey,
+    /// The stored value is not an envelope (not bytes, or not parseable).
+    NotAnEnvelope(String),
+    /// Authentication failed, the id or type does not match, or the key is
+    /// not this vault's.
+    Crypto(CryptoError),
+    /// Decrypted, but the content is not a record of this type.
+    Content(String),
+}
+
+pub struct Loaded<T> {
+    pub records: Vec<(T, u64)>,
+    pub damaged: Vec<Damaged>,
+}
+
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Gives the browser a turn (render, input) before continuing.
+pub async fn yield_to_browser() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+pub async fn has_vault(db: &Db) -> Result<bool, VaultError> {
+    Ok(db.header().await?.is_some())
+}
+
+/// Creates the vault: a random key wrapped by the passphrase (Argon2id) and by
+/// a new recovery code, which the caller shows once.
+pub async fn create(
+    db: &Db,
+    passphrase: &Passphrase,
+) -> Result<(VaultKey, RecoveryCode), VaultError> {
+    if has_vault(db).await? {
+        return Err(VaultError::VaultExists);
+    }
+    let (header, key, code) = VaultHeader::create(passphrase, KdfParams::DEFAULT)?;
+    db.put_header(&header.to_bytes()).await?;
+    Ok((key, code))
+}
+
+async fn header(db: &Db) -> Result<VaultHeader, VaultError> {
+    let bytes = db.header().await?.ok_or(VaultError::NoVault)?;
+    Ok(VaultHeader::from_bytes(&bytes)?)
+}
+
+async fn throttle(db: &Db) -> Result<UnlockThrottle, VaultError> {
+    Ok(db
+        .meta_text(MetaKey::UnlockThrottle)
+        .await?
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default())
+}
+
+async fn save_throttle(db: &Db, throttle: &UnlockThrottle) -> Result<(), VaultError> {
+    let text = serde_json::to_string(throttle).map_err(|e| VaultError::Encoding(e.to_string()))?;
+    db.put_meta_text(MetaKey::UnlockThrottle, &text).await?;
+    Ok(())
+}
+
+/// How to prove who you are at the lock screen.
+pub enum Credential<'a> {
+    Passphrase(&'a Passphrase),
+    Recovery(&'a RecoveryCode),
+}
+
+/// Unlocks with the passphrase or the recovery code. Failures are counted on
+/// this device; after a few, further tries must wait, longer each time.
+pub async fn unlock(db: &Db, credential: Credential<'_>) -> Result<VaultKey, VaultError> {
+    let mut limit = throttle(db).await?;
+    if let Err(wait) = limit.check(now_ms()) {
+        return Err(VaultError::Throttled(wait.0));
+    }
+    let header = header(db).await?;
+    // Let the "Unlocking…" state paint before Argon2 holds the thread.
+    yield_to_browser().await;
+    let result = match credential {
+        Credential::Passphrase(p) => header.unlock(p),
+        Credential::Recovery(c) => header.unlock_with_recovery(c),
+    };
+    match result {
+        Ok(key) => {
+            if limit != UnlockThrottle::default() {
+                limit.record_success();
+                save_throttle(db, &limit).await?;
+            }
+            Ok(key)
+        }
+        Err(e @ (CryptoError::WrongPassphrase | CryptoError::WrongRecoveryCode)) => {
+            limit.record_failure(now_ms());
+            save_throttle(db, &limit).await?;
+            Err(e.into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Re-wraps the vault key under a new passphrase; no record is re-encrypted.
+pub async fn change_passphrase(
+    db: &Db,
+    key: &VaultKey,
+    new: &Passphrase,
+) -> Result<(), VaultError> {
+    let header = header(db).await?;
+    let rewrapped = header.rewrap(key, new, KdfParams::DEFAULT)?;
+    db.put_header(&rewrapped.to_bytes()).await?;
+    Ok(())
+}
+
+fn open_record<T>(
+    key: &VaultKey,
+    namespace: &str,
+    stored: &StoredRecord,
+    parse: impl Fn(&[u8]) -> Result<T, String>,
+) -> Result<(T, u64), Damaged> {
+    let damaged = |problem| Damaged {
+        key: stored.key.clone(),
+        problem,
+    };
+    let id = stored.id.ok_or_else(|| damaged(Damage::BadKey))?;
+    let bytes = stored
+        .bytes
+        .clone()
+        .ok_or_else(|| damaged(Damage::NotAnEnvelope("not a byte array".into())))?;
+    let envelope =
+        Envelope::from_bytes(bytes).map_err(|e| damaged(Damage::NotAnEnvelope(e.to_string())))?;
+    let (plaintext, revision) = coffer_crypto::open(key, &envelope, namespace, id)
+        .map_err(|e| damaged(Damage::Crypto(e)))?;
+    let value = parse(plaintext.as_bytes()).map_err(|e| damaged(Damage::Content(e)))?;
+    Ok((value, revision))
+}
+
+/// Loads and decrypts every contact, reporting progress as (done, total).
+pub async fn load_contacts(
+    db: &Db,
+    key: &VaultKey,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Loaded<Contact>, VaultError> {
+    let stored = db.load(CONTACT_NAMESPACE).await?;
+    let total = stored.len();
+    let mut loaded = Loaded {
+        records: Vec::with_capacity(total),
+        damaged: Vec::new(),
+    };
+    progress(0, total);
+    for (chunk_index, chunk) in stored.chunks(DECRYPT_CHUNK).enumerate() {
+        for record in chunk {
+            match open_record(key, CONTACT_NAMESPACE, record, |b| {
+                Contact::from_json(b).map_err(|e: ContactError| e.to_string())
+            }) {
+                Ok(entry) => loaded.records.push(entry),
+                Err(d) => loaded.damaged.push(d),
+            }
+        }
+        progress(
+            (chunk_index * DECRYPT_CHUNK + chunk.len()).min(total),
+            total,
+        );
+        yield_to_browser().await;
+    }
+    Ok(loaded)
+}
+
+fn seal_json(
+    key: &VaultKey,
+    namespace: &str,
+    id: Uuid,
+    revision: u64,
+    json: &[u8],
+) -> Result<Envelope, VaultError> {
+    let meta = EnvelopeMeta {
+        namespace: namespace.to_string(),
+        record_id: id,
+        revision,
+    };
+    Ok(coffer_crypto::seal(key, &meta, json)?)
+}
+
+/// Seals and stores a new revision of a contact; returns that revision.
+pub async fn save_contact(
+    db: &Db,
+    key: &VaultKey,
+    contact: &Contact,
+    previous: Option<u64>,
+) -> Result<u64, VaultError> {
+    let revision = previous.map_or(1, |r| r + 1);
+    let envelope = seal_json(
+        key,
+        CONTACT_NAMESPACE,
+        contact.id,
+        revision,
+        &contact.to_json(),
+    )?;
+    db.put_record(CONTACT_NAMESPACE, contact.id, envelope.as_bytes())
+        .await?;
+    Ok(revision)
+}
+
+/// Seals and stores many new contacts in one transaction (all or nothing).
+pub async fn save_contacts(
+    db: &Db,
+    key: &VaultKey,
+    contacts: &[Contact],
+) -> Result<(), VaultError> {
+    let sealed = contacts
+        .iter()
+        .map(|c| {
+            Ok((
+                c.id,
+                seal_json(key, CONTACT_NAMESPACE, c.id, 1, &c.to_json())?,
+            ))
+        })
+        .collect::<Result<Vec<_>, VaultError>>()?;
+    db.put_records(
+        CONTACT_NAMESPACE,
+        sealed.iter().map(|(id, e)| (*id, e.as_bytes())),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_contact(db: &Db, id: Uuid) -> Result<(), VaultError> {
+    Ok(db.delete_record(CONTACT_NAMESPACE, id).await?)
+}
+
+/// The settings record has a fixed, content-free id: there is one per vault.
+const SETTINGS_ID: Uuid = Uuid::nil();
+
+pub async fn load_settings(db: &Db, key: &VaultKey) -> Result<(Settings, Option<u64>), VaultError> {
+    let stored = db.load(SETTINGS_NAMESPACE).await?;
+    let Some(record) = stored.iter().find(|r| r.id == Some(SETTINGS_ID)) else {
+        return Ok((Settings::default(), None));
+    };
+    match open_record(key, SETTINGS_NAMESPACE, record, |b| {
+        serde_json::from_slice::<Settings>(b).map_err(|e| e.to_string())
+    }) {
+        Ok((settings, revision)) => Ok((settings, Some(revision))),
+        // Damaged settings fall back to defaults; the record is overwritten on next save.
+        Err(_) => Ok((Settings::default(), None)),
+    }
+}
+
+pub async fn save_settings(
+    db: &Db,
+    key: &VaultKey,
+    settings: &Settings,
+    previous: Option<u64>,
+) -> Result<u64, VaultError> {
+    let json = serde_json::to_vec(settings).map_err(|e| VaultError::Encoding(e.to_string()))?;
+    let revision = previous.map_or(1, |r| r + 1);
+    let envelope = seal_json(key, SETTINGS_NAMESPACE, SETTINGS_ID, revision, &json)?;
+    db.put_record(SETTINGS_NAMESPACE, SETTINGS_ID, envelope.as_bytes())
+        .await?;
+    Ok(revision)
+}

@@ -1,0 +1,1 @@
+//! Browser benchmark (written next).
