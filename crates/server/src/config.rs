@@ -1,0 +1,204 @@
+//! Command-line and environment configuration.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use clap::{Parser, ValueEnum};
+
+/// Runs the Coffer server: serves the built web app and its API.
+#[derive(Parser)]
+#[command(name = "coffer-server", version, about)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "COFFER_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Port to listen on; 0 picks a free port.
+    #[arg(long, env = "COFFER_PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// Directory for the server's data [default: $XDG_DATA_HOME/coffer, else
+    /// $HOME/.local/share/coffer].
+    #[arg(long, env = "COFFER_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Directory of the built web app (Trunk's output).
+    #[arg(long, env = "COFFER_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+
+    /// Database URL [default: the SQLite file <data-dir>/coffer.sqlite3].
+    #[arg(long, env = "COFFER_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<DatabaseUrl>,
+
+    /// Log line format (logs go to stderr).
+    #[arg(long, env = "COFFER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "no data directory: set --data-dir or COFFER_DATA_DIR (neither XDG_DATA_HOME nor HOME is set)"
+    )]
+    NoDataDir,
+}
+
+/// Where the server keeps its records.
+#[derive(Debug, Clone)]
+pub enum Database {
+    /// A SQLite file at this path (the default, under the data dir).
+    SqliteFile(PathBuf),
+    /// A URL given by the operator; the store decides which schemes it serves.
+    Url(DatabaseUrl),
+}
+
+/// A database URL. It may carry a password, so `Debug` shows only its scheme
+/// and nothing prints it whole.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The part before the first `:`, lowercased (`sqlite`, `postgres`, …).
+    pub fn scheme(&self) -> String {
+        self.0
+            .split_once(':')
+            .map_or("", |(scheme, _)| scheme)
+            .to_ascii_lowercase()
+    }
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.contains(':') {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err("expected a URL such as sqlite:///var/lib/coffer/coffer.sqlite3".to_owned())
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({}:…)", self.scheme())
+    }
+}
+
+impl Config {
+    /// The data directory: the flag, else the XDG default.
+    pub fn data_dir(&self) -> Result<PathBuf, ConfigError> {
+        match &self.data_dir {
+            Some(dir) => Ok(dir.clone()),
+            None => default_data_dir(std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME"))
+                .ok_or(ConfigError::NoDataDir),
+        }
+    }
+
+    /// The database: the URL if one was given, else the SQLite file in
+    /// `data_dir`.
+    pub fn database(&self, data_dir: &Path) -> Database {
+        match &self.database_url {
+            Some(url) => Database::Url(url.clone()),
+            None => Database::SqliteFile(data_dir.join("coffer.sqlite3")),
+        }
+    }
+}
+
+/// `$XDG_DATA_HOME/coffer`, else `$HOME/.local/share/coffer`. The XDG spec
+/// says a relative or empty `XDG_DATA_HOME` is to be ignored.
+fn default_data_dir(xdg_data_home: Option<OsString>, home: Option<OsString>) -> Option<PathBuf> {
+    let xdg = xdg_data_home
+        .map(PathBuf::from)
+        .filter(|path| path.is_absolute());
+    let base = match xdg {
+        Some(xdg) => xdg,
+        None => PathBuf::from(home.filter(|home| !home.is_empty())?).join(".local/share"),
+    };
+    Some(base.join("coffer"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_dir_prefers_xdg_data_home() {
+        assert_eq!(
+            default_data_dir(Some("/xdg".into()), Some("/home/ann".into())),
+            Some(PathBuf::from("/xdg/coffer"))
+        );
+    }
+
+    #[test]
+    fn data_dir_falls_back_to_home_when_xdg_is_unset_or_relative() {
+        let expected = Some(PathBuf::from("/home/ann/.local/share/coffer"));
+        assert_eq!(default_data_dir(None, Some("/home/ann".into())), expected);
+        assert_eq!(
+            default_data_dir(Some("rel".into()), Some("/home/ann".into())),
+            expected
+        );
+        assert_eq!(
+            default_data_dir(Some("".into()), Some("/home/ann".into())),
+            expected
+        );
+    }
+
+    #[test]
+    fn no_data_dir_without_xdg_or_home() {
+        assert_eq!(default_data_dir(None, None), None);
+        assert_eq!(default_data_dir(None, Some("".into())), None);
+    }
+
+    #[test]
+    fn flags_have_the_documented_defaults() {
+        // Clap reads COFFER_* from the environment, which would override the
+        // defaults under test (e.g. when run from a configured shell).
+        if std::env::vars_os().any(|(name, _)| name.to_string_lossy().starts_with("COFFER_")) {
+            eprintln!("skipped: COFFER_* variables are set");
+            return;
+        }
+        let config = Config::try_parse_from(["coffer-server"]).unwrap();
+        assert_eq!(config.host, "127.0.0.1");
+        assert_eq!(config.port, 8080);
+        assert_eq!(config.dist, PathBuf::from("dist"));
+        assert_eq!(config.log_format, LogFormat::Text);
+        assert!(config.database_url.is_none());
+        let database = config.database(Path::new("/data"));
+        assert!(
+            matches!(&database, Database::SqliteFile(path) if path == Path::new("/data/coffer.sqlite3")),
+            "{database:?}"
+        );
+    }
+
+    #[test]
+    fn database_url_debug_hides_credentials() {
+        let url: DatabaseUrl = "postgres://coffer:hunter2@db/coffer".parse().unwrap();
+        assert_eq!(url.scheme(), "postgres");
+        assert!(!format!("{url:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn database_url_must_look_like_a_url() {
+        assert!(Config::try_parse_from(["coffer-server", "--database-url", "coffer.db"]).is_err());
+    }
+
+    #[test]
+    fn log_format_accepts_json() {
+        let config = Config::try_parse_from(["coffer-server", "--log-format", "json"]).unwrap();
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert!(Config::try_parse_from(["coffer-server", "--log-format", "xml"]).is_err());
+    }
+}

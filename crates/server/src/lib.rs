@@ -1,0 +1,23 @@
+//! `coffer-server`: Coffer's thin server. It serves the built web app and,
+//! from the sync issue on, stores what clients upload: opaque ciphertext
+//! and the minimum of metadata needed to order and deliver it.
+//!
+//! It must never see plaintext or keys, never need them, and never log
+//! request bodies or credentials. One binary on one port is a whole
+//! deployment: the app, the API and a SQLite file under the data dir
+//! (PostgreSQL by URL later).
+//!
+//! The binary (`main.rs`) only parses [`config::Config`], sets up logging and
+//! calls [`run`]; everything here is reusable by tests.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod app_files;
+pub mod config;
+pub mod csp;
+pub mod error;
+pub mod server;
+pub mod store;
+
+pub use server::{AppState, MAX_BODY_BYTES, ServerError, router, run};

@@ -1,0 +1,221 @@
+//! Wiring: the router with its layers, start-up and graceful shutdown.
+
+use std::io::{self, Write as _};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::header::{
+    CONTENT_LENGTH, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::api;
+use crate::app_files::{self, AppFiles};
+use crate::config::{Config, ConfigError};
+use crate::error::ApiError;
+use crate::store::{Store, StoreError};
+
+/// The largest request body accepted. Sync will send batches of envelopes;
+/// revisit this limit with it.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub store: Store,
+    pub app: AppFiles,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot create the data directory {path}: {error}")]
+    DataDir { path: PathBuf, error: io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {host}:{port}: {error}")]
+    Bind {
+        host: String,
+        port: u16,
+        error: io::Error,
+    },
+    #[error("cannot listen for shutdown signals: {0}")]
+    Signals(io::Error),
+    #[error("the server stopped with an error: {0}")]
+    Serve(io::Error),
+}
+
+/// The whole HTTP surface: the API under `/api`, the app everywhere else.
+pub fn router(state: Arc<AppState>) -> Router {
+    let csp_source = state.clone();
+    let layers = ServiceBuilder::new()
+        // Outermost, so it sees every final status, including rejections
+        // below. Only method and path: paths will carry record ids, never
+        // content; headers (Authorization, Cookie) and bodies are not logged.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(security_header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(REFERRER_POLICY, "no-referrer"))
+        .layer(security_header(X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+        .layer(security_header(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+        ))
+        // The shell sets the policy matching the exact HTML it sends; every
+        // other response gets the policy of the current shell.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            CONTENT_SECURITY_POLICY,
+            move |_: &Response| Some(csp_source.app.csp()),
+        ))
+        .layer(middleware::from_fn(reject_declared_oversized_body))
+        // Bodies without a Content-Length are cut off here when read.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+
+    Router::new()
+        .route("/", get(app_files::index))
+        .route("/index.html", get(app_files::index))
+        .nest("/api", api::router())
+        .fallback(app_files::file)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(layers)
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+/// Answers an oversized declared body with our JSON error before anything
+/// reads it (`RequestBodyLimitLayer` would answer in plain text).
+async fn reject_declared_oversized_body(
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Err(ApiError::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        });
+    }
+    Ok(next.run(request).await)
+}
+
+/// Runs the server until SIGINT or SIGTERM, then closes the database.
+pub async fn run(config: Config) -> Result<(), ServerError> {
+    let shutdown = shutdown_signal().map_err(ServerError::Signals)?;
+    let data_dir = config.data_dir()?;
+    create_private_dir(&data_dir).map_err(|error| ServerError::DataDir {
+        path: data_dir.clone(),
+        error,
+    })?;
+    tracing::info!(data_dir = %data_dir.display(), "data directory");
+
+    let listener = TcpListener::bind((config.host.as_str(), config.port))
+        .await
+        .map_err(|error| ServerError::Bind {
+            host: config.host.clone(),
+            port: config.port,
+            error,
+        })?;
+    let address = listener.local_addr().map_err(ServerError::Serve)?;
+    let store = Store::open(&config.database(&data_dir)).await?;
+    let state = Arc::new(AppState {
+        store: store.clone(),
+        app: AppFiles::new(&config.dist).await,
+    });
+
+    announce(address);
+    let served = axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    store.close().await;
+    tracing::info!("stopped");
+    served.map_err(ServerError::Serve)
+}
+
+/// The one line on stdout; tests and `cargo xtask run` read the address
+/// from it. Everything else goes to the log on stderr.
+fn announce(address: SocketAddr) {
+    let mut stdout = io::stdout().lock();
+    let written = writeln!(stdout, "coffer-server listening on http://{address}")
+        .and_then(|()| stdout.flush());
+    if let Err(error) = written {
+        tracing::warn!(%error, "cannot write the listening address to stdout");
+    }
+    tracing::info!(%address, "listening");
+}
+
+/// The data dir holds only ciphertext, but nobody else needs to list it.
+fn create_private_dir(path: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+/// Installs the SIGINT and SIGTERM handlers now, since a signal that arrives
+/// before they exist kills the process without closing the database, and
+/// returns a future that completes on the first of them.
+#[cfg(unix)]
+fn shutdown_signal() -> io::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        log_shutdown();
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> io::Result<impl Future<Output = ()>> {
+    Ok(async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+        log_shutdown();
+    })
+}
+
+fn log_shutdown() {
+    tracing::info!("shutting down: finishing open requests, then closing the database");
+}
