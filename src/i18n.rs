@@ -250,7 +250,7 @@ impl Msg {
             UseRecoveryCode => ("Forgot it? Use the recovery code", "忘记了？使用恢复码"),
             UsePassphrase => ("Use the passphrase instead", "改用密码短语"),
             LockedIdle => (
-                "Locked after {minutes} minutes without activity.",
+                "Locked after {minutes} min without activity.",
                 "因 {minutes} 分钟无操作已自动锁定。",
             ),
             LockedManual => (

@@ -84,6 +84,9 @@ pub struct Session {
     pub settings_revision: Option<u64>,
 }
 
+const NOTICE_MS: u32 = 4_000;
+const NOTICE_ERROR_MS: u32 = 10_000;
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub phase: RwSignal<Phase>,
