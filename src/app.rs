@@ -2,7 +2,6 @@
 //! and runs the idle auto-lock.
 
 use crate::components::topbar::TopBar;
-use crate::i18n::Msg;
 use crate::pages::{
     contacts::ContactsPage, new_passphrase::NewPassphrasePage, recovery::RecoveryPage,
     settings::SettingsPage, unlock::UnlockPage, welcome::WelcomePage,
@@ -10,6 +9,7 @@ use crate::pages::{
 use crate::state::{AppState, LockReason, Phase, View};
 use crate::store::{DEFAULT_DB_NAME, Db, MetaKey};
 use crate::{idle, vault};
+use coffer_core::i18n::Msg;
 use coffer_core::settings::Locale;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

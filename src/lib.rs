@@ -8,7 +8,6 @@
 
 pub mod app;
 pub mod components;
-pub mod i18n;
 pub mod idle;
 pub mod pages;
 pub mod pwa;

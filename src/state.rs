@@ -1,9 +1,9 @@
 //! The application state shared by every page, provided once at the root.
 
-use crate::i18n::Msg;
 use crate::store::Db;
 use crate::vault::Damaged;
 use coffer_core::contact::Contact;
+use coffer_core::i18n::Msg;
 use coffer_core::search::SearchIndex;
 use coffer_core::settings::{Locale, Settings};
 use coffer_crypto::VaultKey;
@@ -84,6 +84,9 @@ pub struct Session {
     pub settings_revision: Option<u64>,
 }
 
+/// Long work in progress: what is happening and, when known, (done, total).
+pub type Busy = (String, Option<(usize, usize)>);
+
 const NOTICE_MS: u32 = 4_000;
 const NOTICE_ERROR_MS: u32 = 10_000;
 
@@ -96,7 +99,7 @@ pub struct AppState {
     pub damaged: RwSignal<Vec<Damaged>>,
     pub notice: RwSignal<Option<Notice>>,
     /// Work in progress: a message and, when known, (done, total).
-    pub busy: RwSignal<Option<(String, Option<(usize, usize)>)>>,
+    pub busy: RwSignal<Option<Busy>>,
     pub db: StoredValue<Option<Rc<Db>>, LocalStorage>,
     pub session: StoredValue<Option<Session>, LocalStorage>,
     /// Shown once after creating the vault, then dropped (zeroized).
@@ -131,17 +134,35 @@ impl AppState {
     }
 
     pub fn say(&self, text: impl Into<String>) {
-        self.notice.set(Some(Notice {
+        self.show_notice(Notice {
             text: text.into(),
             error: false,
-        }));
+        });
     }
 
     pub fn warn(&self, text: impl Into<String>) {
-        self.notice.set(Some(Notice {
+        self.show_notice(Notice {
             text: text.into(),
             error: true,
-        }));
+        });
+    }
+
+    /// Shows a notice and clears it after a while, unless a newer one
+    /// replaced it meanwhile.
+    fn show_notice(&self, notice: Notice) {
+        let ms = if notice.error {
+            NOTICE_ERROR_MS
+        } else {
+            NOTICE_MS
+        };
+        self.notice.set(Some(notice.clone()));
+        let slot = self.notice;
+        gloo_timers::callback::Timeout::new(ms, move || {
+            if slot.with_untracked(|n| n.as_ref() == Some(&notice)) {
+                slot.set(None);
+            }
+        })
+        .forget();
     }
 
     /// Drops the key (zeroized on drop) and every decrypted record.

@@ -1,7 +1,6 @@
 //! Create or edit one contact. Validation rules live in `coffer-core`; this
 //! form only collects text and shows the problems next to their fields.
 
-use crate::i18n::{Msg, fill};
 use crate::pages::contacts::Editing;
 use crate::pages::unlock::error_text;
 use crate::state::{AppState, use_app};
@@ -9,6 +8,7 @@ use crate::vault;
 use coffer_core::contact::{
     Address, Contact, ContactPointKind, Email, Field, FieldError, Phone, Problem,
 };
+use coffer_core::i18n::{Msg, fill};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;

@@ -1,9 +1,9 @@
 //! Search results: the first page of matches, best first.
 
-use crate::i18n::{Msg, fill};
 use crate::pages::contacts::Editing;
 use crate::state::use_app;
 use coffer_core::contact::Contact;
+use coffer_core::i18n::{Msg, fill};
 use leptos::prelude::*;
 
 /// Rows rendered at once; the rest are reached by refining the search.

@@ -1,7 +1,7 @@
 //! A labelled passphrase input with a show/hide toggle.
 
-use crate::i18n::Msg;
 use crate::state::use_app;
+use coffer_core::i18n::Msg;
 use leptos::prelude::*;
 
 #[component]

@@ -1,7 +1,7 @@
 //! Shows how hard a passphrase is to guess and why it is refused.
 
-use crate::i18n::{Msg, fill};
 use crate::state::use_app;
+use coffer_core::i18n::{Msg, fill};
 use coffer_core::passphrase::{self, Strength, WeakReason};
 use leptos::prelude::*;
 

@@ -1,8 +1,8 @@
 //! The bar at the top: name, language, and (when unlocked) navigation and Lock.
 
-use crate::i18n::Msg;
 use crate::state::{LockReason, Phase, View, use_app};
 use crate::store::MetaKey;
+use coffer_core::i18n::Msg;
 use coffer_core::settings::Locale;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

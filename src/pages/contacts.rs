@@ -2,8 +2,8 @@
 
 use crate::components::contact_form::ContactForm;
 use crate::components::contact_list::ContactList;
-use crate::i18n::{Msg, fill};
 use crate::state::use_app;
+use coffer_core::i18n::{Msg, fill};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -28,11 +28,12 @@ pub fn ContactsPage() -> impl IntoView {
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
             .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
             .unwrap_or(false);
-        if ev.key() == "/" && !typing {
-            if let Some(input) = search_ref.get_untracked() {
-                ev.prevent_default();
-                let _ = input.focus();
-            }
+        if ev.key() == "/"
+            && !typing
+            && let Some(input) = search_ref.get_untracked()
+        {
+            ev.prevent_default();
+            let _ = input.focus();
         }
     });
     on_cleanup(move || handle.remove());

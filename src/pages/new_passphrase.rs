@@ -2,10 +2,10 @@
 
 use crate::components::passphrase_field::PassphraseField;
 use crate::components::strength_meter::{StrengthMeter, strength_of};
-use crate::i18n::Msg;
 use crate::pages::unlock::{error_text, open_vault};
 use crate::state::use_app;
 use crate::vault;
+use coffer_core::i18n::Msg;
 use coffer_crypto::Passphrase;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

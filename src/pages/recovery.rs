@@ -1,8 +1,8 @@
 //! Shows the recovery code once, right after the vault is created.
 
-use crate::i18n::Msg;
 use crate::pages::unlock::open_vault;
 use crate::state::use_app;
+use coffer_core::i18n::Msg;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

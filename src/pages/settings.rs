@@ -2,12 +2,12 @@
 //! passphrase change.
 
 use crate::components::passphrase_field::PassphraseField;
-use crate::i18n::Msg;
 use crate::pages::new_passphrase::NewPassphraseForm;
 use crate::pages::unlock::error_text;
 use crate::state::{Phase, View, use_app};
 use crate::vault::{self, Credential};
 use coffer_core::contact::NameOrder;
+use coffer_core::i18n::Msg;
 use coffer_crypto::Passphrase;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

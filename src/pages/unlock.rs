@@ -1,9 +1,9 @@
 //! The lock screen, and opening the vault once a key is in hand.
 
 use crate::components::passphrase_field::PassphraseField;
-use crate::i18n::{Msg, fill};
 use crate::state::{AppState, ContactBook, LockReason, Phase, View, use_app};
 use crate::vault::{self, Credential, VaultError};
+use coffer_core::i18n::{Msg, fill};
 use coffer_core::settings::Locale;
 use coffer_crypto::{CryptoError, Passphrase, RecoveryCode};
 use leptos::prelude::*;

@@ -2,10 +2,10 @@
 
 use crate::components::passphrase_field::PassphraseField;
 use crate::components::strength_meter::{StrengthMeter, strength_of};
-use crate::i18n::{Msg, fill};
 use crate::pages::unlock::error_text;
 use crate::state::{Phase, Session, use_app};
 use crate::vault;
+use coffer_core::i18n::{Msg, fill};
 use coffer_core::passphrase::MIN_LENGTH;
 use coffer_crypto::Passphrase;
 use leptos::prelude::*;

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod contact;
+pub mod i18n;
 pub mod passphrase;
 pub mod record;
 pub mod search;

@@ -1,0 +1,349 @@
+//! Every string the interface shows, in English and Simplified Chinese.
+//!
+//! `messages!` declares each message once with both languages, so a message
+//! without a translation does not compile, and `Msg::ALL` lets tests check
+//! every one (non-empty, same `{placeholders}` in both languages).
+
+use crate::settings::Locale;
+
+macro_rules! messages {
+    ($($name:ident => ($en:expr, $zh:expr $(,)?),)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Msg { $($name,)* }
+
+        impl Msg {
+            /// Every message, for completeness checks.
+            pub const ALL: &'static [Msg] = &[$(Msg::$name,)*];
+
+            /// (English, 简体中文)
+            pub fn text(self) -> (&'static str, &'static str) {
+                match self { $(Msg::$name => ($en, $zh),)* }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => ("Coffer", "Coffer"),
+    Tagline => (
+        "Your customer records, encrypted on this device.",
+        "您的客户资料，在本设备上加密保存。",
+    ),
+    Language => ("Language", "语言"),
+    SkipToContent => ("Skip to content", "跳到主要内容"),
+    Loading => ("Loading…", "正在加载…"),
+    StorageUnavailable => (
+        "This browser does not let Coffer store data (private window or storage turned off). Nothing can be saved here.",
+        "此浏览器不允许 Coffer 保存数据（可能是无痕窗口或已关闭存储）。在这里无法保存任何内容。",
+    ),
+    CreateTitle => ("Create your vault", "创建您的保险库"),
+    CreateIntro => (
+        "Choose a passphrase. It encrypts everything on this device and is never sent anywhere. If you forget it, only your recovery code can open the vault.",
+        "请设置一个密码短语。它用于加密本设备上的全部数据，不会被发送到任何地方。如果忘记了它，只有恢复码才能打开保险库。",
+    ),
+    Passphrase => ("Passphrase", "密码短语"),
+    ConfirmPassphrase => ("Repeat passphrase", "再次输入密码短语"),
+    PassphraseHint => (
+        "At least {min} characters. Several unrelated words are easy to remember and hard to guess.",
+        "至少 {min} 个字符。几个互不相关的词语既好记又难猜。",
+    ),
+    PassphrasesDiffer => ("The two passphrases differ.", "两次输入的密码短语不一致。"),
+    CreateVault => ("Create vault", "创建保险库"),
+    CreatingVault => ("Creating your vault…", "正在创建保险库…"),
+    StrengthLabel => ("Strength", "强度"),
+    Strength0 => ("Very weak", "非常弱"),
+    Strength1 => ("Weak", "弱"),
+    Strength2 => ("Fair", "一般"),
+    Strength3 => ("Strong", "强"),
+    Strength4 => ("Very strong", "非常强"),
+    WeakTooShort => (
+        "Use at least {min} characters.",
+        "请至少使用 {min} 个字符。",
+    ),
+    WeakGuessable => (
+        "Too easy to guess: add more unrelated words.",
+        "太容易被猜到：请再加几个不相关的词。",
+    ),
+    WeakCommon => ("This is a commonly used password.", "这是一个常见密码。"),
+    WeakRepeated => (
+        "Repeated characters or patterns are easy to guess.",
+        "重复的字符或模式很容易被猜到。",
+    ),
+    WeakSequence => (
+        "Sequences like abc or 1234 are easy to guess.",
+        "像 abc 或 1234 这样的序列很容易被猜到。",
+    ),
+    WeakDate => (
+        "Dates and years are easy to guess.",
+        "日期和年份很容易被猜到。",
+    ),
+    WeakPersonal => (
+        "Avoid names and words about you.",
+        "请避免使用姓名或与您相关的词语。",
+    ),
+    ShowPassphrase => ("Show passphrase", "显示密码短语"),
+    RecoveryTitle => ("Your recovery code", "您的恢复码"),
+    RecoveryIntro => (
+        "Write this code down and keep it somewhere safe. It opens your vault if you forget the passphrase. It is shown only once.",
+        "请抄下此恢复码并妥善保管。忘记密码短语时，它可以打开您的保险库。它只显示这一次。",
+    ),
+    RecoveryCode => ("Recovery code", "恢复码"),
+    CopyRecoveryCode => ("Copy code", "复制恢复码"),
+    Copied => ("Copied.", "已复制。"),
+    RecoverySaved => (
+        "I have stored the recovery code safely",
+        "我已妥善保存恢复码",
+    ),
+    Continue => ("Continue", "继续"),
+    UnlockTitle => ("Unlock your vault", "解锁保险库"),
+    UnlockIntro => (
+        "Your data is encrypted on this device. Enter your passphrase to open it.",
+        "您的数据已在本设备上加密。请输入密码短语以打开。",
+    ),
+    Unlock => ("Unlock", "解锁"),
+    Unlocking => ("Unlocking…", "正在解锁…"),
+    Decrypting => (
+        "Decrypting {done} of {total} records…",
+        "正在解密第 {done} 条，共 {total} 条记录…",
+    ),
+    WrongPassphrase => (
+        "Wrong passphrase. Please try again.",
+        "密码短语错误，请重试。",
+    ),
+    WrongRecoveryCode => (
+        "This recovery code does not open this vault.",
+        "此恢复码无法打开这个保险库。",
+    ),
+    RecoveryMistyped => (
+        "The recovery code has a typo: check each character.",
+        "恢复码有输入错误：请逐个字符检查。",
+    ),
+    RecoveryMalformed => (
+        "A recovery code has 27 letters and digits, in groups of four.",
+        "恢复码由 27 个字母和数字组成，每四个一组。",
+    ),
+    TryAgainIn => (
+        "Too many failed attempts. Try again in {seconds} s.",
+        "失败次数过多。请在 {seconds} 秒后重试。",
+    ),
+    UseRecoveryCode => ("Forgot it? Use the recovery code", "忘记了？使用恢复码"),
+    UsePassphrase => ("Use the passphrase instead", "改用密码短语"),
+    LockedIdle => (
+        "Locked after {minutes} min without activity.",
+        "因 {minutes} 分钟无操作已自动锁定。",
+    ),
+    LockedManual => (
+        "Locked. Your data is encrypted again.",
+        "已锁定。您的数据已重新加密。",
+    ),
+    WeakVaultParams => (
+        "This vault's key settings are weaker than Coffer allows, so it was not opened. The stored data may have been altered.",
+        "此保险库的密钥参数低于 Coffer 的安全要求，因此未打开。存储的数据可能已被篡改。",
+    ),
+    VaultDamaged => (
+        "The vault's key data on this device is damaged and cannot be read.",
+        "本设备上保险库的密钥数据已损坏，无法读取。",
+    ),
+    NewPassphraseTitle => ("Choose a new passphrase", "设置新的密码短语"),
+    NewPassphraseIntro => (
+        "You opened the vault with the recovery code. Choose a new passphrase now; your recovery code stays the same.",
+        "您已使用恢复码打开保险库。请现在设置新的密码短语；恢复码保持不变。",
+    ),
+    SavePassphrase => ("Save passphrase", "保存密码短语"),
+    PassphraseChanged => ("Passphrase changed.", "密码短语已更改。"),
+    Contacts => ("Contacts", "联系人"),
+    Search => ("Search contacts", "搜索联系人"),
+    SearchPlaceholder => (
+        "Name, email, phone, company, tag…",
+        "姓名、邮箱、电话、公司、标签…",
+    ),
+    NewContact => ("New contact", "新建联系人"),
+    NoContacts => (
+        "No contacts yet. Add your first one.",
+        "还没有联系人。添加第一位吧。",
+    ),
+    NoMatches => (
+        "No contact matches “{query}”.",
+        "没有与“{query}”匹配的联系人。",
+    ),
+    ShowingOf => (
+        "Showing {shown} of {total} matches. Refine the search to see others.",
+        "显示 {total} 个结果中的 {shown} 个。请细化搜索以查看其他结果。",
+    ),
+    ContactCount => ("{count} contacts", "{count} 位联系人"),
+    Lock => ("Lock", "锁定"),
+    Settings => ("Settings", "设置"),
+    Edit => ("Edit", "编辑"),
+    Delete => ("Delete", "删除"),
+    ConfirmDelete => ("Delete {name} for good?", "确定要永久删除 {name} 吗？"),
+    Deleted => ("Contact deleted.", "联系人已删除。"),
+    Saved => ("Contact saved.", "联系人已保存。"),
+    Save => ("Save", "保存"),
+    Cancel => ("Cancel", "取消"),
+    Close => ("Close", "关闭"),
+    EditContact => ("Edit contact", "编辑联系人"),
+    GivenName => ("Given name", "名"),
+    FamilyName => ("Family name", "姓"),
+    FullName => ("Full name (one field)", "全名（单一字段）"),
+    FullNameHint => (
+        "Use this instead of given and family name when the name is written as one, e.g. 张伟.",
+        "当姓名作为一个整体书写时（例如 张伟），请使用此栏代替姓和名。",
+    ),
+    Emails => ("Email addresses", "电子邮箱"),
+    Email => ("Email", "邮箱"),
+    AddEmail => ("Add email", "添加邮箱"),
+    Phones => ("Phone numbers", "电话号码"),
+    Phone => ("Phone", "电话"),
+    AddPhone => ("Add phone", "添加电话"),
+    Remove => ("Remove", "移除"),
+    Kind => ("Type", "类型"),
+    KindWork => ("Work", "工作"),
+    KindHome => ("Home", "家庭"),
+    KindMobile => ("Mobile", "手机"),
+    KindOther => ("Other", "其他"),
+    Company => ("Company", "公司"),
+    JobTitle => ("Job title", "职位"),
+    AddressLabel => ("Address", "地址"),
+    Street => ("Street", "街道"),
+    City => ("City", "城市"),
+    Region => ("Province / state", "省 / 州"),
+    Postcode => ("Postcode", "邮政编码"),
+    Country => ("Country", "国家"),
+    Notes => ("Notes", "备注"),
+    Tags => ("Tags", "标签"),
+    TagsHint => ("Separate tags with commas.", "多个标签请用逗号分隔。"),
+    ErrNameRequired => (
+        "Enter a name: given name, family name or full name.",
+        "请输入姓名：名、姓或全名。",
+    ),
+    ErrInvalidEmail => (
+        "This is not a valid email address.",
+        "这不是有效的电子邮箱地址。",
+    ),
+    ErrInvalidPhone => (
+        "A phone number has 4 to 20 digits, optionally starting with +.",
+        "电话号码应为 4 到 20 位数字，可以以 + 开头。",
+    ),
+    ErrTooLong => (
+        "Too long: at most {max} characters.",
+        "太长：最多 {max} 个字符。",
+    ),
+    ErrTooMany => ("Too many: at most {max}.", "数量过多：最多 {max} 个。"),
+    FixErrors => (
+        "Please correct the highlighted fields.",
+        "请更正标出的字段。",
+    ),
+    DamagedRecords => (
+        "{count} stored records could not be read: they are damaged or were altered. They were left untouched; all other records are shown.",
+        "有 {count} 条存储的记录无法读取：它们已损坏或被篡改。这些记录保持原样未被改动；其他记录均已显示。",
+    ),
+    SettingsTitle => ("Settings", "设置"),
+    AutoLock => (
+        "Lock after inactivity (minutes)",
+        "无操作后自动锁定（分钟）",
+    ),
+    AutoLockHint => ("Between 1 and 240 minutes.", "1 到 240 分钟之间。"),
+    NameOrder => ("Name order", "姓名顺序"),
+    GivenFirst => ("Given name first (John Smith)", "名在前（John Smith）"),
+    SurnameFirst => ("Family name first (张伟)", "姓在前（张伟）"),
+    ChangePassphrase => ("Change passphrase", "更改密码短语"),
+    CurrentPassphrase => ("Current passphrase", "当前密码短语"),
+    NewPassphrase => ("New passphrase", "新密码短语"),
+    SettingsSaved => ("Settings saved.", "设置已保存。"),
+    Back => ("Back to contacts", "返回联系人"),
+    QuotaExceeded => (
+        "The browser's storage is full, so this change was not saved. Your entry is still in the form.",
+        "浏览器存储空间已满，此更改未保存。您输入的内容仍保留在表单中。",
+    ),
+    SaveFailed => (
+        "The change could not be saved: {reason}",
+        "无法保存此更改：{reason}",
+    ),
+    Offline => ("Offline", "离线"),
+    Online => ("Online", "在线"),
+}
+
+impl Msg {
+    pub fn in_locale(self, locale: Locale) -> &'static str {
+        let (en, zh) = self.text();
+        match locale {
+            Locale::En => en,
+            Locale::ZhCn => zh,
+        }
+    }
+}
+
+/// Replaces `{name}` placeholders.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn placeholders(text: &str) -> BTreeSet<String> {
+        let mut found = BTreeSet::new();
+        let mut rest = text;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
+            found.insert(rest[start + 1..start + len].to_string());
+            rest = &rest[start + len + 1..];
+        }
+        found
+    }
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        for msg in Msg::ALL {
+            let (en, zh) = msg.text();
+            assert!(!en.trim().is_empty(), "{msg:?} has no English text");
+            assert!(!zh.trim().is_empty(), "{msg:?} has no Chinese text");
+        }
+    }
+
+    #[test]
+    fn chinese_text_is_translated_not_copied() {
+        // Names and language labels read the same in both languages.
+        let same_on_purpose = [Msg::AppName];
+        for msg in Msg::ALL.iter().filter(|m| !same_on_purpose.contains(m)) {
+            let (en, zh) = msg.text();
+            assert_ne!(en, zh, "{msg:?} is not translated");
+            assert!(
+                zh.chars().any(crate::text::is_cjk),
+                "{msg:?}: the Chinese text has no Chinese characters: {zh}"
+            );
+        }
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        for msg in Msg::ALL {
+            let (en, zh) = msg.text();
+            assert_eq!(placeholders(en), placeholders(zh), "{msg:?}");
+        }
+    }
+
+    #[test]
+    fn fill_replaces_every_placeholder() {
+        let text = fill(
+            Msg::Decrypting.in_locale(Locale::ZhCn),
+            &[("done", "5"), ("total", "10")],
+        );
+        assert_eq!(text, "正在解密第 5 条，共 10 条记录…");
+        assert!(
+            placeholders(&fill(
+                Msg::ShowingOf.in_locale(Locale::En),
+                &[("shown", "1"), ("total", "2")]
+            ))
+            .is_empty()
+        );
+    }
+}
