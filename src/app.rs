@@ -1,6 +1,7 @@
 //! The root component: opens storage, picks the page for the current phase,
 //! and runs the idle auto-lock.
 
+use crate::components::busy::BusyIndicator;
 use crate::components::topbar::TopBar;
 use crate::pages::{
     contacts::ContactsPage, new_passphrase::NewPassphrasePage, recovery::RecoveryPage,
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
         <TopBar/>
         <main id="main" tabindex="-1">
             {page}
+            <BusyIndicator/>
         </main>
         <div class="notice-region" role="status" aria-live="polite">
             {move || state.notice.get().map(|n| view! {

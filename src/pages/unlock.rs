@@ -175,26 +175,6 @@ pub fn UnlockPage(reason: LockReason) -> impl IntoView {
             }>
                 {move || if use_recovery.get() { state.t(Msg::UsePassphrase) } else { state.t(Msg::UseRecoveryCode) }}
             </button>
-            <BusyIndicator/>
         </section>
-    }
-}
-
-/// Progress of long work (unlocking, decrypting), announced to screen readers.
-#[component]
-pub fn BusyIndicator() -> impl IntoView {
-    let state = use_app();
-    move || {
-        state.busy.get().map(|(text, progress)| {
-            let (value, max) = progress.map_or((None, None), |(d, t)| {
-                (Some(d.to_string()), Some(t.max(1).to_string()))
-            });
-            view! {
-                <div class="busy" role="status" aria-live="polite">
-                    <progress value=value max=max aria-label=text.clone()></progress>
-                    <span>{text}</span>
-                </div>
-            }
-        })
     }
 }
