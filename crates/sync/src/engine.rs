@@ -67,6 +67,9 @@ pub struct Engine<C: Codec> {
     sent: BTreeMap<[u8; 32], Sent>,
     /// Records with a push outstanding (hash of the envelope).
     in_flight: BTreeMap<Uuid, [u8; 32]>,
+    /// Ids of the records that are pending (kept in step by `store`, so
+    /// polling does not scan every record).
+    outbox: BTreeSet<Uuid>,
     /// Records that failed to seal: not retried until the next tick.
     seal_failed: BTreeSet<Uuid>,
     /// Records whose push conflicted: hold them until a pull with at least
@@ -99,6 +102,11 @@ impl<C: Codec> Engine<C> {
         state: SyncState,
     ) -> Engine<C> {
         let records: BTreeMap<Uuid, StoredRecord> = records.into_iter().collect();
+        let outbox = records
+            .iter()
+            .filter(|(_, r)| r.is_pending())
+            .map(|(id, _)| *id)
+            .collect();
         let mut clock = Hlc::zero(device);
         for rec in records.values() {
             if let Some(s) = rec.doc.max_stamp() {
@@ -121,6 +129,7 @@ impl<C: Codec> Engine<C> {
             in_flight: BTreeMap::new(),
             wait_for_pull: BTreeMap::new(),
             seal_failed: BTreeSet::new(),
+            outbox,
             pull_in_flight: None,
             next_request: 1,
             want_pull: true,
@@ -161,11 +170,7 @@ impl<C: Codec> Engine<C> {
 
     /// The records with changes the server does not hold yet.
     pub fn outbox(&self) -> Vec<Uuid> {
-        self.records
-            .iter()
-            .filter(|(_, r)| r.is_pending())
-            .map(|(id, _)| *id)
-            .collect()
+        self.outbox.iter().copied().collect()
     }
 
     /// The error that stopped syncing, if any.
@@ -299,8 +304,15 @@ impl<C: Codec> Engine<C> {
         self.store(record_id, out);
     }
 
-    fn store(&self, record_id: Uuid, out: &mut Vec<Action<C::Error>>) {
+    /// Hands a changed record out to persist and refreshes its place in
+    /// the outbox. Every change to a record goes through here.
+    fn store(&mut self, record_id: Uuid, out: &mut Vec<Action<C::Error>>) {
         if let Some(rec) = self.records.get(&record_id) {
+            if rec.is_pending() {
+                self.outbox.insert(record_id);
+            } else {
+                self.outbox.remove(&record_id);
+            }
             out.push(Action::Store {
                 record_id,
                 record: rec.clone(),
@@ -342,12 +354,15 @@ impl<C: Codec> Engine<C> {
         let mut items = Vec::new();
         let mut sealed = Vec::new();
         let mut failed = Vec::new();
-        for (id, rec) in &self.records {
+        for id in &self.outbox {
             if items.len() >= self.max_batch {
                 break;
             }
-            if !rec.is_pending()
-                || self.in_flight.contains_key(id)
+            // Invariant: the outbox only holds ids of records.
+            let Some(rec) = self.records.get(id) else {
+                continue;
+            };
+            if self.in_flight.contains_key(id)
                 || self.wait_for_pull.contains_key(id)
                 || self.seal_failed.contains(id)
             {
@@ -519,6 +534,7 @@ impl<C: Codec> Engine<C> {
             // Our own revision: its content is already merged.
             let rec = self.records.entry(id).or_default();
             rec.chain_revision = rec.chain_revision.max(entry.revision);
+            self.store(id, out);
             return;
         }
         let known = self.records.get(&id).map_or(0, |r| r.chain_revision);

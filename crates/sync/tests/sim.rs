@@ -215,6 +215,21 @@ impl World {
                 self.devices[dev % n].restart(PlainCodec, &deliver, &mut self.server);
             }
         }
+        for d in &self.devices {
+            let pending: Vec<Uuid> = d
+                .engine
+                .records()
+                .iter()
+                .filter(|(_, r)| r.is_pending())
+                .map(|(id, _)| *id)
+                .collect();
+            assert_eq!(d.engine.outbox(), pending, "the outbox is kept in step");
+            assert_eq!(
+                &d.disk_records,
+                d.engine.records(),
+                "everything was persisted"
+            );
+        }
     }
 
     /// Everyone online; tick and settle each device in turn until a whole
