@@ -10,11 +10,12 @@ pub fn all(quick: bool) -> Result<(), String> {
     build_release()?;
     wasm_size()?;
     let sizes = if quick { "1000,10000" } else { "10000,100000" };
-    println!("xtask: browser benchmark over {sizes} contacts (release wasm, headless Chromium)");
+    println!("xtask: browser benchmark over {sizes} contacts (shipped wasm profile, headless Chromium)");
     Cmd::new("cargo")
         .args([
             "test",
-            "--release",
+            "--profile",
+            "wasm-release",
             "-p",
             "coffer-app",
             "--target",
