@@ -10,7 +10,9 @@ pub fn all(quick: bool) -> Result<(), String> {
     build_release()?;
     wasm_size()?;
     let sizes = if quick { "1000,10000" } else { "10000,100000" };
-    println!("xtask: browser benchmark over {sizes} contacts (shipped wasm profile, headless Chromium)");
+    println!(
+        "xtask: browser benchmark over {sizes} contacts (shipped wasm profile, headless Chromium)"
+    );
     Cmd::new("cargo")
         .args([
             "test",

@@ -71,14 +71,19 @@ fn run(server_args: &[String]) -> Result<(), String> {
 
 /// Builds the web app into `dist/` and the server binary, both optimised.
 pub fn build_release() -> Result<(), String> {
+    build_app()?;
+    sh::Cmd::new("cargo")
+        .args(["build", "--release", "-p", "coffer-server"])
+        .cwd(root())
+        .run()
+}
+
+/// Builds the shipped (optimised) web app into `dist/`.
+pub fn build_app() -> Result<(), String> {
     sh::Cmd::new("cargo").arg("fetch").cwd(root()).run()?;
     sh::Cmd::new("trunk")
         .args(["build", "--release"])
         .cwd(root())
         .path_prepend(setup::node_bin())
-        .run()?;
-    sh::Cmd::new("cargo")
-        .args(["build", "--release", "-p", "coffer-server"])
-        .cwd(root())
         .run()
 }

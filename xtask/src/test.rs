@@ -2,11 +2,17 @@
 
 use crate::setup::{self, CHROMEDRIVER};
 use crate::sh::Cmd;
-use crate::{build_release, root};
+use crate::{build_app, root};
 
 /// The pure crates, the server and xtask run natively; the app crate only in
 /// the browser.
-const NATIVE_PACKAGES: &[&str] = &["coffer-core", "coffer-crypto", "coffer-server", "xtask"];
+const NATIVE_PACKAGES: &[&str] = &[
+    "coffer-core",
+    "coffer-crypto",
+    "coffer-sync",
+    "coffer-server",
+    "xtask",
+];
 
 pub fn all() -> Result<(), String> {
     setup::all()?;
@@ -47,12 +53,20 @@ pub fn all() -> Result<(), String> {
             .run(),
     );
 
-    match build_release() {
+    // The end-to-end tests drive the shipped app; the server is built in the
+    // dev profile, reusing what the native tests compiled.
+    let build = build_app().and_then(|()| {
+        Cmd::new("cargo")
+            .args(["build", "-p", "coffer-server"])
+            .cwd(root())
+            .run()
+    });
+    match build {
         Ok(()) => step(
             "end-to-end tests (Playwright, Chromium, real server)",
             e2e(),
         ),
-        Err(e) => step("release build", Err(e)),
+        Err(e) => step("build for the end-to-end tests", Err(e)),
     }
 
     if failures.is_empty() {
@@ -68,7 +82,7 @@ fn e2e() -> Result<(), String> {
         .args(["--test", "--test-concurrency=1", "tests/e2e/"])
         .env(
             "COFFER_SERVER_BIN",
-            root().join("target/release/coffer-server"),
+            root().join("target/debug/coffer-server"),
         )
         .env("COFFER_DIST", root().join("dist"))
         .env("CHROMIUM", setup::CHROMIUM)
