@@ -28,7 +28,8 @@ pub struct Config {
     #[arg(long, env = "COFFER_DIST", default_value = "dist")]
     pub dist: PathBuf,
 
-    /// Database URL [default: the SQLite file <data-dir>/coffer.sqlite3].
+    /// Database URL, sqlite: or postgres: [default: the SQLite file
+    /// <data-dir>/coffer.sqlite3].
     #[arg(long, env = "COFFER_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<DatabaseUrl>,
 
@@ -86,7 +87,11 @@ impl FromStr for DatabaseUrl {
         if s.contains(':') {
             Ok(Self(s.to_owned()))
         } else {
-            Err("expected a URL such as sqlite:///var/lib/coffer/coffer.sqlite3".to_owned())
+            Err(
+                "expected a URL such as sqlite:///var/lib/coffer/coffer.sqlite3 or \
+                 postgres://coffer@db.example/coffer"
+                    .to_owned(),
+            )
         }
     }
 }

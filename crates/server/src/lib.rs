@@ -1,11 +1,13 @@
-//! `coffer-server`: Coffer's thin server. It serves the built web app and,
-//! from the sync issue on, stores what clients upload: opaque ciphertext
-//! and the minimum of metadata needed to order and deliver it.
+//! `coffer-server`: Coffer's thin server. It serves the built web app and
+//! stores what clients upload: opaque ciphertext and the minimum of metadata
+//! needed to order and deliver it ([`store`]: per-collection hash-chained
+//! revision logs with compare-and-swap per record; no HTTP routes for them
+//! until OPAQUE login exists).
 //!
 //! It must never see plaintext or keys, never need them, and never log
 //! request bodies or credentials. One binary on one port is a whole
-//! deployment: the app, the API and a SQLite file under the data dir
-//! (PostgreSQL by URL later).
+//! deployment: the app, the API and a SQLite file under the data dir, or a
+//! PostgreSQL database given by `--database-url postgres://…`.
 //!
 //! The binary (`main.rs`) only parses [`config::Config`], sets up logging and
 //! calls [`run`]; everything here is reusable by tests.

@@ -1,15 +1,23 @@
-//! Where the server keeps what clients send it. Today that is only its own
-//! metadata; the sync issue adds accounts and ciphertext revisions.
+//! Where the server keeps what clients send it: its own metadata and, per
+//! account and collection, a hash-chained log of ciphertext revisions with
+//! compare-and-swap on each record's head (see [`revision`]).
 //!
-//! Handlers talk to [`Store`] and never to a database driver, so a second
-//! backend (PostgreSQL) is one more [`Backend`] variant and one more match
-//! arm per method, not a change to any handler.
+//! Handlers talk to [`Store`] and never to a database driver. SQLite (the
+//! default, one file) and PostgreSQL implement the same operations; the
+//! decisions are made once in [`revision`], the backends only read and write.
 
+mod postgres;
+pub mod revision;
 mod sqlite;
 
 use std::path::PathBuf;
 
 use crate::config::Database;
+
+pub use revision::{
+    AccountId, Assigned, ChainHead, Conflict, MAX_BLOB_BYTES, MAX_PULL_LIMIT, MAX_PUSH_ITEMS,
+    PullEntry, PullPage, PushItem, PushOutcome, RecordHead,
+};
 
 /// A handle to the database; cheap to clone (it wraps a connection pool).
 #[derive(Clone, Debug)]
@@ -20,19 +28,15 @@ pub struct Store {
 #[derive(Clone, Debug)]
 enum Backend {
     Sqlite(sqlite::SqliteStore),
+    Postgres(postgres::PostgresStore),
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    // The URL is deliberately not repeated: it may hold a password.
-    #[error(
-        "PostgreSQL support arrives with sync; for now leave --database-url unset \
-         (SQLite file in the data dir) or give a sqlite: URL"
-    )]
-    PostgresNotYetSupported,
-    #[error("unsupported database URL scheme `{0}:`; use a sqlite: URL")]
+    // The URL is deliberately never repeated: it may hold a password.
+    #[error("unsupported database URL scheme `{0}:`; use a sqlite: or postgres: URL")]
     UnsupportedScheme(String),
-    #[error("invalid sqlite URL: {0}")]
+    #[error("invalid database URL: {0}")]
     InvalidUrl(sqlx::Error),
     #[error("cannot create directory {path}: {error}")]
     CreateDir {
@@ -45,6 +49,18 @@ pub enum StoreError {
     Migrate(sqlx::migrate::MigrateError),
     #[error("database query failed: {0}")]
     Query(sqlx::Error),
+    #[error("the database holds a value this server cannot have written: {0}")]
+    Corrupt(&'static str),
+    #[error("invalid account id: expected 1–64 characters of A–Z, a–z, 0–9, _ and -")]
+    InvalidAccount,
+    #[error("invalid collection name: expected 1–32 characters of a–z, 0–9, _, . and -")]
+    InvalidCollection,
+    #[error("a revision of {size} bytes is larger than the limit of {limit} bytes")]
+    BlobTooLarge { size: usize, limit: usize },
+    #[error("a push of {count} revisions is more than the limit of {limit}")]
+    TooManyItems { count: usize, limit: usize },
+    #[error("record {0} appears more than once in one push; send one revision per record")]
+    DuplicateRecord(String),
 }
 
 impl Store {
@@ -57,7 +73,9 @@ impl Store {
             }
             Database::Url(url) => match url.scheme().as_str() {
                 "sqlite" => Backend::Sqlite(sqlite::SqliteStore::open_url(url.as_str()).await?),
-                "postgres" | "postgresql" => return Err(StoreError::PostgresNotYetSupported),
+                "postgres" | "postgresql" => {
+                    Backend::Postgres(postgres::PostgresStore::open_url(url.as_str()).await?)
+                }
                 other => return Err(StoreError::UnsupportedScheme(other.to_owned())),
             },
         };
@@ -68,6 +86,66 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Sqlite(store) => store.ping().await,
+            Backend::Postgres(store) => store.ping().await,
+        }
+    }
+
+    /// Appends one revision per item to `collection`, all or nothing.
+    ///
+    /// Each item is a compare-and-swap: it is accepted iff its `parent_hash`
+    /// is the SHA-256 of its record's current head blob (`None` iff the
+    /// record has no revisions). If any item fails, nothing is written and
+    /// the outcome lists every conflicting record with its head. Otherwise
+    /// each item gets the record's next revision number, the collection's
+    /// next `seq` (1, 2, … without gaps) and its chain link
+    /// ([`revision::chain_link`]). Concurrent pushes to one collection are
+    /// serialized by the database.
+    pub async fn push(
+        &self,
+        account: &AccountId,
+        collection: &str,
+        items: Vec<PushItem>,
+    ) -> Result<PushOutcome, StoreError> {
+        revision::validate_collection(collection)?;
+        revision::check_items(&items)?;
+        if items.is_empty() {
+            return Ok(PushOutcome::Accepted(Vec::new()));
+        }
+        match &self.backend {
+            Backend::Sqlite(store) => store.push(account, collection, &items).await,
+            Backend::Postgres(store) => store.push(account, collection, &items).await,
+        }
+    }
+
+    /// The revisions of `collection` with `seq > since_seq`, in `seq` order,
+    /// at most `limit` (capped at [`MAX_PULL_LIMIT`]) of them.
+    pub async fn pull(
+        &self,
+        account: &AccountId,
+        collection: &str,
+        since_seq: u64,
+        limit: u32,
+    ) -> Result<PullPage, StoreError> {
+        revision::validate_collection(collection)?;
+        let limit = limit.min(MAX_PULL_LIMIT);
+        // Past i64::MAX there is nothing: seqs are stored as BIGINT.
+        let since = i64::try_from(since_seq).unwrap_or(i64::MAX);
+        match &self.backend {
+            Backend::Sqlite(store) => store.pull(account, collection, since, limit).await,
+            Backend::Postgres(store) => store.pull(account, collection, since, limit).await,
+        }
+    }
+
+    /// The end of `collection`'s chain; `None` before its first revision.
+    pub async fn head(
+        &self,
+        account: &AccountId,
+        collection: &str,
+    ) -> Result<Option<ChainHead>, StoreError> {
+        revision::validate_collection(collection)?;
+        match &self.backend {
+            Backend::Sqlite(store) => store.head(account, collection).await,
+            Backend::Postgres(store) => store.head(account, collection).await,
         }
     }
 
@@ -76,6 +154,80 @@ impl Store {
     pub async fn close(&self) {
         match &self.backend {
             Backend::Sqlite(store) => store.close().await,
+            Backend::Postgres(store) => store.close().await,
+        }
+    }
+}
+
+// ---- conversions shared by the backends ----
+
+fn to_i64(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value).map_err(|_| StoreError::Corrupt("a counter passed i64::MAX"))
+}
+
+fn to_u64(value: i64) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt("a negative counter"))
+}
+
+fn to_array<const N: usize>(bytes: Vec<u8>) -> Result<[u8; N], StoreError> {
+    bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("an id or hash of the wrong length"))
+}
+
+type PullRow = (i64, Vec<u8>, i64, Option<Vec<u8>>, Vec<u8>, Vec<u8>);
+
+fn pull_entry(
+    (seq, record_id, revision, parent_hash, blob, link): PullRow,
+) -> Result<PullEntry, StoreError> {
+    Ok(PullEntry {
+        seq: to_u64(seq)?,
+        record_id: to_array(record_id)?,
+        revision: to_u64(revision)?,
+        parent_hash: parent_hash.map(to_array).transpose()?,
+        blob,
+        link: to_array(link)?,
+    })
+}
+
+fn record_head((revision, hash): (i64, Vec<u8>)) -> Result<RecordHead, StoreError> {
+    Ok(RecordHead {
+        revision: to_u64(revision)?,
+        hash: to_array(hash)?,
+    })
+}
+
+/// A `collections` row as a chain head; a row still at 0 (PostgreSQL
+/// inserts it before locking it) means no revisions yet.
+fn chain_head_from_row(row: Option<(i64, Vec<u8>)>) -> Result<Option<ChainHead>, StoreError> {
+    match row {
+        Some((seq, link)) if seq > 0 => Ok(Some(ChainHead {
+            seq: to_u64(seq)?,
+            link: to_array(link)?,
+        })),
+        _ => Ok(None),
+    }
+}
+
+/// A pull's page from entries read with `since < seq <= head.seq`.
+fn page(entries: Vec<PullEntry>, head: ChainHead, since: i64) -> PullPage {
+    let reached = entries
+        .last()
+        .map_or(u64::try_from(since).unwrap_or(0), |entry| entry.seq);
+    PullPage {
+        more: reached < head.seq,
+        entries,
+        head: Some(head),
+    }
+}
+
+impl From<&revision::NewRevision> for Assigned {
+    fn from(new: &revision::NewRevision) -> Self {
+        Self {
+            record_id: new.record_id,
+            revision: new.revision,
+            seq: new.seq,
+            link: new.link,
         }
     }
 }

@@ -1,11 +1,14 @@
 //! `coffer-server` as its users see it: the real binary, real HTTP, a real
 //! SQLite file.
 
+#[path = "support/postgres.rs"]
+mod postgres_cluster;
 mod support;
 
 use std::fs;
 
 use serde_json::Value;
+use sqlx::Connection as _;
 use support::{
     CSS_FILE, INLINE_SCRIPT, JS_FILE, Sandbox, Server, WASM_FILE, csp_hash, header, open_database,
     server_meta, write_index,
@@ -99,20 +102,56 @@ async fn restart_with_the_same_data_dir_keeps_the_database() {
     assert_eq!(server_meta(&db_path, "created_at").await, Some(created_at));
     assert_eq!(
         server_meta(&db_path, "schema_version").await.as_deref(),
-        Some("1")
+        Some("2")
     );
 }
 
 #[tokio::test]
-async fn postgres_url_is_refused_with_a_clear_message() {
+async fn postgres_url_serves_from_that_database() {
+    let sandbox = Sandbox::with_app();
+    let url = postgres_cluster::cluster().create_database().await;
+    let mut command = support::command(&sandbox.stderr_path());
+    command
+        .args(["--port", "0", "--data-dir"])
+        .arg(sandbox.data_dir())
+        .arg("--dist")
+        .arg(sandbox.dist())
+        .args(["--database-url", &url]);
+
+    let server = Server::spawn(command, &sandbox.stderr_path()).unwrap_or_else(|e| panic!("{e}"));
+
+    assert_eq!(
+        json(server.get("/api/health").await).await["database"],
+        "ok"
+    );
+    assert!(
+        !sandbox.data_dir().join("coffer.sqlite3").exists(),
+        "a SQLite file was created although a PostgreSQL URL was given"
+    );
+    let stderr = server.stderr();
+    assert!(stderr.contains("postgresql database ready"), "{stderr}");
+    assert!(server.stop().success());
+
+    let mut db = sqlx::PgConnection::connect(&url).await.expect("connect");
+    let version: String =
+        sqlx::query_scalar("SELECT value FROM server_meta WHERE key = 'schema_version'")
+            .fetch_one(&mut db)
+            .await
+            .expect("server_meta");
+    assert_eq!(version, "2");
+}
+
+#[tokio::test]
+async fn unreachable_postgres_fails_with_a_clear_message_and_no_password() {
     let sandbox = Sandbox::with_app();
     let mut command = support::command(&sandbox.stderr_path());
+    // Port 1 on loopback: nothing listens there, so the refusal is immediate.
     command
         .args(["--port", "0", "--data-dir"])
         .arg(sandbox.data_dir())
         .args([
             "--database-url",
-            "postgres://coffer:hunter2@db.example/coffer",
+            "postgres://coffer:hunter2@127.0.0.1:1/coffer",
         ]);
 
     let output = command.output().expect("run coffer-server");
@@ -120,14 +159,31 @@ async fn postgres_url_is_refused_with_a_clear_message() {
     assert!(!output.status.success());
     assert!(output.stdout.is_empty(), "it must not claim to listen");
     let stderr = fs::read_to_string(sandbox.stderr_path()).unwrap();
-    assert!(
-        stderr.contains("PostgreSQL support arrives with sync"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("cannot open the database"), "{stderr}");
     assert!(
         !stderr.contains("hunter2"),
         "the password leaked:\n{stderr}"
     );
+}
+
+#[tokio::test]
+async fn unsupported_database_url_scheme_is_refused() {
+    let sandbox = Sandbox::with_app();
+    let mut command = support::command(&sandbox.stderr_path());
+    command
+        .args(["--port", "0", "--data-dir"])
+        .arg(sandbox.data_dir())
+        .args(["--database-url", "mysql://coffer:hunter2@db.example/coffer"]);
+
+    let output = command.output().expect("run coffer-server");
+
+    assert!(!output.status.success());
+    let stderr = fs::read_to_string(sandbox.stderr_path()).unwrap();
+    assert!(
+        stderr.contains("use a sqlite: or postgres: URL"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
 }
 
 // ---- configuration ----
