@@ -129,6 +129,12 @@ impl AppState {
         msg.in_locale(self.locale.get())
     }
 
+    /// The unlocked vault key, shared with the task that needs it.
+    pub fn key(&self) -> Option<Rc<VaultKey>> {
+        self.session
+            .with_value(|s| s.as_ref().map(|s| s.key.clone()))
+    }
+
     pub fn db(&self) -> Option<Rc<Db>> {
         self.db.with_value(|db| db.clone())
     }

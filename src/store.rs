@@ -87,6 +87,24 @@ impl Db {
         Ok(Db { rexie })
     }
 
+    fn writing(&self, name: &str) -> Result<(rexie::Transaction, rexie::Store), StoreError> {
+        let tx = self
+            .rexie
+            .transaction(&[name], TransactionMode::ReadWrite)
+            .map_err(StoreError::write)?;
+        let store = tx.store(name).map_err(StoreError::write)?;
+        Ok((tx, store))
+    }
+
+    fn reading(&self, name: &str) -> Result<(rexie::Transaction, rexie::Store), StoreError> {
+        let tx = self
+            .rexie
+            .transaction(&[name], TransactionMode::ReadOnly)
+            .map_err(StoreError::read)?;
+        let store = tx.store(name).map_err(StoreError::read)?;
+        Ok((tx, store))
+    }
+
     pub fn close(self) {
         self.rexie.close();
     }
@@ -97,22 +115,14 @@ impl Db {
     }
 
     async fn meta_get(&self, key: &str) -> Result<Option<JsValue>, StoreError> {
-        let tx = self
-            .rexie
-            .transaction(&[META], TransactionMode::ReadOnly)
-            .map_err(StoreError::read)?;
-        let store = tx.store(META).map_err(StoreError::read)?;
+        let (tx, store) = self.reading(META)?;
         let value = store.get(key.into()).await.map_err(StoreError::read)?;
         tx.done().await.map_err(StoreError::read)?;
         Ok(value.filter(|v| !v.is_undefined()))
     }
 
     async fn meta_put(&self, key: &str, value: &JsValue) -> Result<(), StoreError> {
-        let tx = self
-            .rexie
-            .transaction(&[META], TransactionMode::ReadWrite)
-            .map_err(StoreError::write)?;
-        let store = tx.store(META).map_err(StoreError::write)?;
+        let (tx, store) = self.writing(META)?;
         store
             .put(value, Some(&key.into()))
             .await
@@ -160,11 +170,7 @@ impl Db {
         namespace: &str,
         records: impl Iterator<Item = (Uuid, &'a [u8])>,
     ) -> Result<(), StoreError> {
-        let tx = self
-            .rexie
-            .transaction(&[RECORDS], TransactionMode::ReadWrite)
-            .map_err(StoreError::write)?;
-        let store = tx.store(RECORDS).map_err(StoreError::write)?;
+        let (tx, store) = self.writing(RECORDS)?;
         let pairs = records.map(|(id, bytes)| {
             (
                 bytes_value(bytes),
@@ -176,11 +182,7 @@ impl Db {
     }
 
     pub async fn delete_record(&self, namespace: &str, id: Uuid) -> Result<(), StoreError> {
-        let tx = self
-            .rexie
-            .transaction(&[RECORDS], TransactionMode::ReadWrite)
-            .map_err(StoreError::write)?;
-        let store = tx.store(RECORDS).map_err(StoreError::write)?;
+        let (tx, store) = self.writing(RECORDS)?;
         store
             .delete(JsValue::from_str(&record_key(namespace, id)))
             .await
@@ -200,11 +202,7 @@ impl Db {
             Some(false),
         )
         .map_err(StoreError::read)?;
-        let tx = self
-            .rexie
-            .transaction(&[RECORDS], TransactionMode::ReadOnly)
-            .map_err(StoreError::read)?;
-        let store = tx.store(RECORDS).map_err(StoreError::read)?;
+        let (tx, store) = self.reading(RECORDS)?;
         let keys = store
             .get_all_keys(Some(range.clone()), None)
             .await
@@ -244,11 +242,7 @@ impl Db {
         id: Uuid,
         value: &JsValue,
     ) -> Result<(), StoreError> {
-        let tx = self
-            .rexie
-            .transaction(&[RECORDS], TransactionMode::ReadWrite)
-            .map_err(StoreError::write)?;
-        let store = tx.store(RECORDS).map_err(StoreError::write)?;
+        let (tx, store) = self.writing(RECORDS)?;
         store
             .put(value, Some(&JsValue::from_str(&record_key(namespace, id))))
             .await

@@ -216,10 +216,7 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
         errors.set(Vec::new());
         form_error.set(None);
         let Some(db) = state.db() else { return };
-        let Some(key) = state
-            .session
-            .with_value(|s| s.as_ref().map(|s| s.key.clone()))
-        else {
+        let Some(key) = state.key() else {
             return;
         };
         saving.set(true);

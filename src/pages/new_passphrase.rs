@@ -1,12 +1,10 @@
 //! After unlocking with the recovery code: choose a new passphrase.
 
-use crate::components::passphrase_field::PassphraseField;
-use crate::components::strength_meter::{StrengthMeter, strength_of};
+use crate::components::passphrase_choice::{PassphraseChoice, PassphraseChoiceFields};
 use crate::pages::unlock::{error_text, open_vault};
 use crate::state::use_app;
 use crate::vault;
 use coffer_core::i18n::Msg;
-use coffer_crypto::Passphrase;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -26,37 +24,25 @@ pub fn NewPassphrasePage() -> impl IntoView {
 #[component]
 pub fn NewPassphraseForm(on_done: Callback<()>) -> impl IntoView {
     let state = use_app();
-    let passphrase = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
-    let strength = strength_of(passphrase);
+    let choice = PassphraseChoice::default();
     let error = RwSignal::new(None::<String>);
     let working = RwSignal::new(false);
-    let mismatch = move || confirm.with(|c| !c.is_empty()) && passphrase.get() != confirm.get();
-    let can_submit = move || {
-        strength.get().acceptable
-            && !mismatch()
-            && !working.get()
-            && confirm.with(|c| !c.is_empty())
-    };
+    let can_submit = move || choice.ready() && !working.get();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if !can_submit() {
             return;
         }
         let Some(db) = state.db() else { return };
-        let Some(key) = state
-            .session
-            .with_value(|s| s.as_ref().map(|s| s.key.clone()))
-        else {
+        let Some(key) = state.key() else {
             return;
         };
-        let pass = Passphrase::new(passphrase.get_untracked());
+        let pass = choice.passphrase();
         working.set(true);
         spawn_local(async move {
             match vault::change_passphrase(&db, &key, &pass).await {
                 Ok(()) => {
-                    passphrase.set(String::new());
-                    confirm.set(String::new());
+                    choice.clear();
                     working.set(false);
                     state.say(state.t(Msg::PassphraseChanged));
                     on_done.run(());
@@ -70,14 +56,7 @@ pub fn NewPassphraseForm(on_done: Callback<()>) -> impl IntoView {
     };
     view! {
         <form on:submit=on_submit novalidate=true>
-            <PassphraseField id="change-passphrase" label=Msg::NewPassphrase value=passphrase
-                autocomplete="new-password" described_by="change-strength"/>
-            <StrengthMeter id="change-strength" strength=strength value=passphrase/>
-            <PassphraseField id="change-confirm" label=Msg::ConfirmPassphrase value=confirm
-                autocomplete="new-password" described_by="change-confirm-error" invalid=Signal::derive(mismatch)/>
-            <p id="change-confirm-error" class="field-error" aria-live="polite">
-                {move || mismatch().then(|| state.t(Msg::PassphrasesDiffer))}
-            </p>
+            <PassphraseChoiceFields choice=choice label=Msg::NewPassphrase/>
             <p class="form-error" role="alert">{move || error.get()}</p>
             <button type="submit" class="primary" disabled=move || !can_submit()>{move || state.t(Msg::SavePassphrase)}</button>
         </form>

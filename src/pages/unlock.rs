@@ -41,10 +41,7 @@ pub fn error_text(error: &VaultError, locale: Locale) -> String {
 /// progress), then shows the contact list.
 pub async fn open_vault(state: AppState) {
     let Some(db) = state.db() else { return };
-    let Some(key) = state
-        .session
-        .with_value(|s| s.as_ref().map(|s| s.key.clone()))
-    else {
+    let Some(key) = state.key() else {
         return;
     };
     state

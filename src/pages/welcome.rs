@@ -1,13 +1,10 @@
 //! First visit: create the vault.
 
-use crate::components::passphrase_field::PassphraseField;
-use crate::components::strength_meter::{StrengthMeter, strength_of};
+use crate::components::passphrase_choice::{PassphraseChoice, PassphraseChoiceFields};
 use crate::pages::unlock::error_text;
 use crate::state::{Phase, Session, use_app};
 use crate::vault;
-use coffer_core::i18n::{Msg, fill};
-use coffer_core::passphrase::MIN_LENGTH;
-use coffer_crypto::Passphrase;
+use coffer_core::i18n::Msg;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
@@ -15,18 +12,10 @@ use std::rc::Rc;
 #[component]
 pub fn WelcomePage() -> impl IntoView {
     let state = use_app();
-    let passphrase = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
-    let strength = strength_of(passphrase);
+    let choice = PassphraseChoice::default();
     let error = RwSignal::new(None::<String>);
     let working = RwSignal::new(false);
-    let mismatch = move || confirm.with(|c| !c.is_empty()) && passphrase.get() != confirm.get();
-    let can_submit = move || {
-        strength.get().acceptable
-            && !mismatch()
-            && !working.get()
-            && confirm.with(|c| !c.is_empty())
-    };
+    let can_submit = move || choice.ready() && !working.get();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -36,12 +25,11 @@ pub fn WelcomePage() -> impl IntoView {
         let Some(db) = state.db() else { return };
         working.set(true);
         error.set(None);
-        let pass = Passphrase::new(passphrase.get_untracked());
+        let pass = choice.passphrase();
         spawn_local(async move {
             match vault::create(&db, &pass).await {
                 Ok((key, code)) => {
-                    passphrase.set(String::new());
-                    confirm.set(String::new());
+                    choice.clear();
                     state.recovery_code.set_value(Some(code.to_display()));
                     state.session.set_value(Some(Session {
                         key: Rc::new(key),
@@ -62,17 +50,7 @@ pub fn WelcomePage() -> impl IntoView {
             <h1 id="create-title">{move || state.t(Msg::CreateTitle)}</h1>
             <p>{move || state.t(Msg::CreateIntro)}</p>
             <form on:submit=on_submit novalidate=true>
-                <PassphraseField id="new-passphrase" label=Msg::Passphrase value=passphrase
-                    autocomplete="new-password" described_by="passphrase-hint passphrase-strength" autofocus=true/>
-                <p id="passphrase-hint" class="hint">
-                    {move || fill(state.t(Msg::PassphraseHint), &[("min", &MIN_LENGTH.to_string())])}
-                </p>
-                <StrengthMeter id="passphrase-strength" strength=strength value=passphrase/>
-                <PassphraseField id="confirm-passphrase" label=Msg::ConfirmPassphrase value=confirm
-                    autocomplete="new-password" described_by="confirm-error" invalid=Signal::derive(mismatch)/>
-                <p id="confirm-error" class="field-error" aria-live="polite">
-                    {move || mismatch().then(|| state.t(Msg::PassphrasesDiffer))}
-                </p>
+                <PassphraseChoiceFields choice=choice label=Msg::Passphrase autofocus=true/>
                 <p class="form-error" role="alert">{move || error.get()}</p>
                 <button type="submit" class="primary" disabled=move || !can_submit()>
                     {move || if working.get() { state.t(Msg::CreatingVault) } else { state.t(Msg::CreateVault) }}

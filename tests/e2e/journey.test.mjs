@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import AxeBuilder from '@axe-core/playwright';
 import {
-  startServer, launchBrowser, tempDir, removeDir, dumpBrowserStorage, findPlaintext, filesUnder, findIn, collectConsole,
+  startServer, launchBrowser, tempDir, removeDir, dumpBrowserStorage, findPlaintext, filesUnder, findIn, collectConsole, unlock,
 } from './support.mjs';
 
 const PASSPHRASE = 'violet canyon drums under 42 teacups';
@@ -38,7 +38,6 @@ let profileDir;
 let context;
 let page;
 let consoleLines;
-process.on('exit', () => {});
 
 before(async () => {
   dataDir = tempDir('coffer-e2e-data-');
@@ -51,6 +50,8 @@ before(async () => {
 });
 
 after(async () => {
+  // COFFER_E2E_DEBUG=1 prints the page's console, the first thing to read when a step fails.
+  if (process.env.COFFER_E2E_DEBUG) console.log(consoleLines.join('\n'));
   await context?.close();
   await server?.stop();
   removeDir(profileDir);
@@ -90,10 +91,6 @@ function rows() {
   return page.locator('.contact-list > li');
 }
 
-async function unlock(passphrase) {
-  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-}
 
 test('create a vault, manage contacts, stay encrypted, work offline', async (t) => {
   await page.goto(server.url);
@@ -149,9 +146,9 @@ test('create a vault, manage contacts, stay encrypted, work offline', async (t) 
     await page.getByRole('heading', { name: 'Unlock your vault' }).waitFor();
     assert.equal(await page.getByText(ZHANG.full).count(), 0);
     await accessibility('unlock');
-    await unlock('definitely not the passphrase');
+    await unlock(page, 'definitely not the passphrase');
     await page.getByText('Wrong passphrase. Please try again.').waitFor();
-    await unlock(PASSPHRASE);
+    await unlock(page, PASSPHRASE);
     await page.getByText('3 contacts').waitFor();
     const names = await page.locator('.contact-list .name').allTextContents();
     assert.deepEqual([...names].sort(), ['Ada Lovelace', 'Zoë Starfield', '张伟'].sort());
@@ -203,7 +200,7 @@ test('create a vault, manage contacts, stay encrypted, work offline', async (t) 
     await page.getByRole('button', { name: 'Lock' }).click();
     await page.getByText('Locked. Your data is encrypted again.').waitFor();
     assert.equal(await page.getByText('Chief Mathematician').count(), 0);
-    await unlock(PASSPHRASE);
+    await unlock(page, PASSPHRASE);
     await page.getByText('Chief Mathematician').waitFor();
   });
 
@@ -218,9 +215,9 @@ test('create a vault, manage contacts, stay encrypted, work offline', async (t) 
     await page.getByRole('button', { name: 'Save passphrase' }).click();
     await page.getByText('2 contacts').waitFor();
     await page.getByRole('button', { name: 'Lock' }).click();
-    await unlock(PASSPHRASE);
+    await unlock(page, PASSPHRASE);
     await page.getByText('Wrong passphrase. Please try again.').waitFor();
-    await unlock(NEW_PASSPHRASE);
+    await unlock(page, NEW_PASSPHRASE);
     await page.getByText('2 contacts').waitFor();
   });
 
@@ -248,7 +245,7 @@ test('create a vault, manage contacts, stay encrypted, work offline', async (t) 
     await server.stop();
     await page.reload();
     await page.getByRole('heading', { name: 'Unlock your vault' }).waitFor();
-    await unlock(NEW_PASSPHRASE);
+    await unlock(page, NEW_PASSPHRASE);
     await page.getByText('2 contacts').waitFor();
     await page.getByText('张伟').waitFor();
   });

@@ -3,7 +3,7 @@
 // narrow phone screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, tempDir, removeDir } from './support.mjs';
+import { startServer, launchBrowser, tempDir, removeDir, unlock } from './support.mjs';
 
 const PASSPHRASE = 'marble otter sings beside 7 lighthouses';
 
@@ -36,10 +36,6 @@ after(async () => {
   removeDir(dataDir);
 });
 
-async function unlock(passphrase) {
-  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
-}
 
 async function noHorizontalScroll(what) {
   const { scroll, width } = await page.evaluate(() => ({
@@ -87,15 +83,15 @@ test('settings, auto-lock, throttling, small screens', async (t) => {
 
   await t.test('repeated wrong passphrases slow further tries, even across a reload', async () => {
     for (let i = 0; i < 3; i++) {
-      await unlock(`wrong guess number ${i}`);
+      await unlock(page, `wrong guess number ${i}`);
       await page.getByText('Wrong passphrase. Please try again.').waitFor();
       await page.getByRole('button', { name: 'Unlock', exact: true, disabled: false }).waitFor();
     }
     await page.reload();
-    await unlock(PASSPHRASE);
+    await unlock(page, PASSPHRASE);
     await page.getByText(/Too many failed attempts\. Try again in \d+ s\./).waitFor();
     await page.clock.fastForward('00:05');
-    await unlock(PASSPHRASE);
+    await unlock(page, PASSPHRASE);
     await page.getByText('1 contacts').waitFor();
     // Settings are kept inside the vault and come back after unlocking.
     await page.locator('.contact-list .name', { hasText: 'Hopper Grace' }).waitFor();

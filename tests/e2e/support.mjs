@@ -205,3 +205,9 @@ export function collectConsole(page) {
   page.on('pageerror', (err) => lines.push(`[pageerror] ${err.message}`));
   return lines;
 }
+
+/// Fills the lock screen and presses Unlock.
+export async function unlock(page, passphrase) {
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+}

@@ -2,12 +2,12 @@
 
 use crate::setup::{self, CHROMEDRIVER};
 use crate::sh::Cmd;
-use crate::{build_release, root};
+use crate::{build_app, root};
 use std::io::Write;
 
 pub fn all(quick: bool) -> Result<(), String> {
     setup::all()?;
-    build_release()?;
+    build_app()?;
     wasm_size()?;
     let sizes = if quick { "1000,10000" } else { "10000,100000" };
     println!(

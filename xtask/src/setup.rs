@@ -1,7 +1,7 @@
 //! Installs what the build and the tests need, skipping what is already there.
 //!
 //! Sources: rustup (wasm target), crates.io (Trunk, wasm-bindgen-cli), Debian
-//! (Chromium, chromedriver, Node.js), npm with package-lock.json (binaryen's
+//! (Chromium, chromedriver, Node.js, PostgreSQL for the server's tests), npm with package-lock.json (binaryen's
 //! wasm-opt, playwright-core, axe-core). Nothing downloads a browser build.
 
 use crate::root;
@@ -64,6 +64,10 @@ fn debian_packages() -> Result<(), String> {
     if !on_path("cc") {
         missing.push("gcc");
     }
+    // The server's tests start their own PostgreSQL cluster from these binaries.
+    if !postgres_installed() {
+        missing.push("postgresql");
+    }
     if missing.is_empty() {
         return Ok(());
     }
@@ -81,6 +85,16 @@ fn debian_packages() -> Result<(), String> {
     let mut install = vec!["install", "-y", "--no-install-recommends"];
     install.extend(missing);
     apt(&install)
+}
+
+fn postgres_installed() -> bool {
+    std::fs::read_dir("/usr/lib/postgresql")
+        .map(|versions| {
+            versions.flatten().any(|v| {
+                v.path().join("bin/initdb").is_file() && v.path().join("bin/postgres").is_file()
+            })
+        })
+        .unwrap_or(false)
 }
 
 fn cargo_bin(name: &str) -> PathBuf {
