@@ -48,6 +48,7 @@ pub fn WelcomePage() -> impl IntoView {
     view! {
         <section class="card narrow" aria-labelledby="create-title">
             <h1 id="create-title">{move || state.t(Msg::CreateTitle)}</h1>
+            <p class="hint">{move || state.t(Msg::Tagline)}</p>
             <p>{move || state.t(Msg::CreateIntro)}</p>
             <form on:submit=on_submit novalidate=true>
                 <PassphraseChoiceFields choice=choice label=Msg::Passphrase autofocus=true/>

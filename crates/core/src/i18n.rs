@@ -173,14 +173,12 @@ messages! {
     ContactCount => ("{count} contacts", "{count} 位联系人"),
     Lock => ("Lock", "锁定"),
     Settings => ("Settings", "设置"),
-    Edit => ("Edit", "编辑"),
     Delete => ("Delete", "删除"),
     ConfirmDelete => ("Delete {name} for good?", "确定要永久删除 {name} 吗？"),
     Deleted => ("Contact deleted.", "联系人已删除。"),
     Saved => ("Contact saved.", "联系人已保存。"),
     Save => ("Save", "保存"),
     Cancel => ("Cancel", "取消"),
-    Close => ("Close", "关闭"),
     EditContact => ("Edit contact", "编辑联系人"),
     GivenName => ("Given name", "名"),
     FamilyName => ("Family name", "姓"),
@@ -259,8 +257,6 @@ messages! {
         "The change could not be saved: {reason}",
         "无法保存此更改：{reason}",
     ),
-    Offline => ("Offline", "离线"),
-    Online => ("Online", "在线"),
 }
 
 impl Msg {
