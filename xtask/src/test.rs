@@ -10,6 +10,7 @@ const NATIVE_PACKAGES: &[&str] = &[
     "coffer-core",
     "coffer-crypto",
     "coffer-sync",
+    "coffer-account",
     "coffer-server",
     "xtask",
 ];
