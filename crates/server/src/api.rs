@@ -1,25 +1,76 @@
-//! The JSON API under `/api`. Today: health. The sync issue adds accounts,
-//! revisions and change notifications here.
+//! The JSON API under `/api`. Today: health, metrics and the OpenAPI
+//! description. The sync issue adds accounts, revisions and change
+//! notifications here.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::extract::State;
-use axum::http::HeaderValue;
-use axum::http::StatusCode;
-use axum::http::header::CACHE_CONTROL;
-use axum::routing::get;
+use axum::handler::Handler;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{self, MethodRouter};
 use axum::{Json, Router};
 use serde::Serialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::metrics;
+use crate::ratelimit::{self, PerIp};
 
-/// The routes nested under `/api`.
-pub fn router() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/health", get(health))
+/// The OpenAPI 3.1 description of everything under `/api`, as checked in
+/// (its `info.version` is replaced by this build's version when served).
+pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+
+/// One endpoint under `/api`. The router is built from [`endpoints`] and
+/// the OpenAPI test compares the description with the same list, so an
+/// endpoint cannot be served without being described.
+pub struct Endpoint {
+    pub method: Method,
+    /// Relative to `/api`, as axum writes it (`/records/{id}`).
+    pub path: &'static str,
+    route: MethodRouter<Arc<AppState>>,
+}
+
+impl Endpoint {
+    fn get<H, T>(path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, Arc<AppState>>,
+        T: 'static,
+    {
+        Self {
+            method: Method::GET,
+            path,
+            route: routing::get(handler),
+        }
+    }
+}
+
+/// Every endpoint under `/api`.
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::get("/health", health),
+        Endpoint::get("/metrics", metrics::serve),
+        Endpoint::get("/openapi.json", openapi),
+    ]
+}
+
+/// The routes nested under `/api`, all of them (unknown paths included)
+/// behind the per-IP API rate limit.
+pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
+    endpoints()
+        .into_iter()
+        // Two endpoints on one path merge into one method router.
+        .fold(Router::new(), |router, endpoint| {
+            router.route(endpoint.path, endpoint.route)
+        })
         .fallback(no_such_endpoint)
+        .layer(middleware::from_fn_with_state(
+            PerIp::new(state.clone(), |state| state.api_limit.as_ref()),
+            ratelimit::limit_by_ip,
+        ))
         // API answers describe the server's state right now.
         .layer(SetResponseHeaderLayer::overriding(
             CACHE_CONTROL,
@@ -60,6 +111,23 @@ pub async fn health(State(state): State<Arc<AppState>>) -> (StatusCode, Json<Hea
     }
 }
 
+/// `GET /api/openapi.json`.
+pub async fn openapi() -> Response {
+    static SERVED: LazyLock<String> = LazyLock::new(|| {
+        // The file is checked in and parsed by a unit test, so it is JSON
+        // with an `info` object; failing here would be a broken build.
+        let mut document: serde_json::Value =
+            serde_json::from_str(OPENAPI_JSON).expect("openapi.json is valid JSON");
+        document["info"]["version"] = env!("CARGO_PKG_VERSION").into();
+        document.to_string()
+    });
+    (
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        SERVED.as_str(),
+    )
+        .into_response()
+}
+
 async fn no_such_endpoint() -> ApiError {
     ApiError::NoSuchEndpoint
 }
@@ -69,7 +137,15 @@ mod tests {
     use super::*;
     use crate::app_files::AppFiles;
     use crate::config::Database;
+    use crate::server::Limits;
     use crate::store::Store;
+
+    #[test]
+    fn the_openapi_description_is_json_with_an_info_object() {
+        let document: serde_json::Value = serde_json::from_str(OPENAPI_JSON).unwrap();
+        assert!(document["info"].is_object());
+        assert_eq!(document["openapi"], "3.1.0");
+    }
 
     #[tokio::test]
     async fn health_is_503_when_the_database_does_not_answer() {
@@ -77,10 +153,11 @@ mod tests {
         let store = Store::open(&Database::SqliteFile(dir.path().join("db.sqlite3")))
             .await
             .unwrap();
-        let state = Arc::new(AppState {
-            store: store.clone(),
-            app: AppFiles::new(dir.path()).await,
-        });
+        let state = Arc::new(AppState::new(
+            store.clone(),
+            AppFiles::new(dir.path()).await,
+            Limits::default(),
+        ));
 
         let (status, Json(body)) = health(State(state.clone())).await;
         assert_eq!(status, StatusCode::OK);

@@ -36,6 +36,17 @@ pub struct Config {
     /// Log line format (logs go to stderr).
     #[arg(long, env = "COFFER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Requests per minute one client IP may make to /api/* (all of them
+    /// at once, if it likes); 0 turns the limit off.
+    #[arg(long, env = "COFFER_API_RATE_PER_MINUTE", default_value_t = 600)]
+    pub api_rate_per_minute: u32,
+
+    /// Take the client's IP from the last X-Forwarded-For entry. Only behind
+    /// a reverse proxy that sets it: otherwise clients choose their own IP
+    /// and escape every per-IP limit.
+    #[arg(long, env = "COFFER_TRUST_PROXY")]
+    pub trust_proxy: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -181,6 +192,8 @@ mod tests {
         assert_eq!(config.dist, PathBuf::from("dist"));
         assert_eq!(config.log_format, LogFormat::Text);
         assert!(config.database_url.is_none());
+        assert_eq!(config.api_rate_per_minute, 600);
+        assert!(!config.trust_proxy);
         let database = config.database(Path::new("/data"));
         assert!(
             matches!(&database, Database::SqliteFile(path) if path == Path::new("/data/coffer.sqlite3")),
@@ -198,6 +211,20 @@ mod tests {
     #[test]
     fn database_url_must_look_like_a_url() {
         assert!(Config::try_parse_from(["coffer-server", "--database-url", "coffer.db"]).is_err());
+    }
+
+    #[test]
+    fn rate_limit_flags_parse() {
+        let config = Config::try_parse_from([
+            "coffer-server",
+            "--api-rate-per-minute",
+            "5",
+            "--trust-proxy",
+        ])
+        .unwrap();
+        assert_eq!(config.api_rate_per_minute, 5);
+        assert!(config.trust_proxy);
+        assert!(Config::try_parse_from(["coffer-server", "--api-rate-per-minute", "-1"]).is_err());
     }
 
     #[test]

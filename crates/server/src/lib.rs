@@ -9,6 +9,14 @@
 //! deployment: the app, the API and a SQLite file under the data dir, or a
 //! PostgreSQL database given by `--database-url postgres://…`.
 //!
+//! Operations: `GET /api/health`, Prometheus text at `GET /api/metrics`
+//! ([`metrics`], labelled by route template, never by raw path), the OpenAPI
+//! description at `GET /api/openapi.json` (checked in as `src/openapi.json`,
+//! tested against [`api::endpoints`] and [`error::ApiError::CODES`]), and a
+//! per-client-IP token-bucket limit on every `/api` request
+//! ([`ratelimit`]). Request logs carry method, path and status: never the
+//! query string, headers or bodies.
+//!
 //! The binary (`main.rs`) only parses [`config::Config`], sets up logging and
 //! calls [`run`]; everything here is reusable by tests.
 
@@ -19,7 +27,9 @@ pub mod app_files;
 pub mod config;
 pub mod csp;
 pub mod error;
+pub mod metrics;
+pub mod ratelimit;
 pub mod server;
 pub mod store;
 
-pub use server::{AppState, MAX_BODY_BYTES, ServerError, router, run};
+pub use server::{AppState, Limits, MAX_BODY_BYTES, ServerError, router, run};

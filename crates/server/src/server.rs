@@ -1,7 +1,7 @@
 //! Wiring: the router with its layers, start-up and graceful shutdown.
 
 use std::io::{self, Write as _};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -26,6 +26,8 @@ use crate::api;
 use crate::app_files::{self, AppFiles};
 use crate::config::{Config, ConfigError};
 use crate::error::ApiError;
+use crate::metrics::{self, Metrics};
+use crate::ratelimit::{self, Limiter, Rate};
 use crate::store::{Store, StoreError};
 
 /// The largest request body accepted. Sync will send batches of envelopes;
@@ -36,6 +38,45 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     pub store: Store,
     pub app: AppFiles,
+    pub metrics: Metrics,
+    /// Whether client IPs come from `X-Forwarded-For` (see
+    /// [`ratelimit::client_ip`]).
+    pub trust_proxy: bool,
+    /// The per-IP limit on every `/api` request, unless turned off.
+    pub api_limit: Option<Limiter<IpAddr>>,
+}
+
+/// The rate limits an operator configures. The default, for in-process
+/// tests, limits nothing; the binary's defaults are in [`Config`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Limits {
+    /// Requests per minute per client IP on `/api`; `None` for no limit.
+    pub api_per_minute: Option<u32>,
+    /// Whether the client IP comes from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+}
+
+impl Limits {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            api_per_minute: Some(config.api_rate_per_minute).filter(|&rate| rate > 0),
+            trust_proxy: config.trust_proxy,
+        }
+    }
+}
+
+impl AppState {
+    pub fn new(store: Store, app: AppFiles, limits: Limits) -> Self {
+        Self {
+            store,
+            app,
+            metrics: Metrics::default(),
+            trust_proxy: limits.trust_proxy,
+            api_limit: limits.api_per_minute.map(|rate| {
+                Limiter::new("api", Rate::per_minute(rate), ratelimit::DEFAULT_MAX_KEYS)
+            }),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,9 +103,15 @@ pub enum ServerError {
 pub fn router(state: Arc<AppState>) -> Router {
     let csp_source = state.clone();
     let layers = ServiceBuilder::new()
-        // Outermost, so it sees every final status, including rejections
-        // below. Only method and path: paths will carry record ids, never
-        // content; headers (Authorization, Cookie) and bodies are not logged.
+        // Outermost, so it counts every final status, including rejections
+        // below; it labels by route template, so it sees no ids either.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        // Sees every final status too. Only method and path: paths will
+        // carry record ids, never content; the query string, headers
+        // (Authorization, Cookie) and bodies are not logged.
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {
@@ -100,7 +147,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(app_files::index))
         .route("/index.html", get(app_files::index))
-        .nest("/api", api::router())
+        .nest("/api", api::router(&state))
         .fallback(app_files::file)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
@@ -153,13 +200,16 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         })?;
     let address = listener.local_addr().map_err(ServerError::Serve)?;
     let store = Store::open(&config.database(&data_dir)).await?;
-    let state = Arc::new(AppState {
-        store: store.clone(),
-        app: AppFiles::new(&config.dist).await,
-    });
+    let state = Arc::new(AppState::new(
+        store.clone(),
+        AppFiles::new(&config.dist).await,
+        Limits::from_config(&config),
+    ));
 
     announce(address);
-    let served = axum::serve(listener, router(state))
+    // The peer address is what per-IP limits key on.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     store.close().await;
