@@ -4,6 +4,7 @@ use core::fmt;
 
 use hkdf::Hkdf;
 use sha2::Sha256;
+use unicode_normalization::UnicodeNormalization;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::CryptoError;
@@ -114,8 +115,17 @@ pub struct Passphrase(Zeroizing<String>);
 
 impl Passphrase {
     /// Takes ownership of the string so no unzeroized copy is left behind.
+    ///
+    /// The text is put in Unicode Normalization Form C (as RFC 8265's
+    /// OpaqueString profile does), so the same passphrase typed through
+    /// different keyboards or input methods (a precomposed "é" or "e" plus a
+    /// combining accent) derives the same key.
     pub fn new(passphrase: String) -> Self {
-        Passphrase(Zeroizing::new(passphrase))
+        let passphrase = Zeroizing::new(passphrase);
+        if unicode_normalization::is_nfc(&passphrase) {
+            return Passphrase(passphrase);
+        }
+        Passphrase(Zeroizing::new(passphrase.nfc().collect()))
     }
 
     /// The passphrase text.
@@ -141,6 +151,15 @@ mod tests {
         let pass = Passphrase::new("hunter2 秘密".to_owned());
         assert_eq!(format!("{pass:?}"), "Passphrase(..)");
         assert_eq!(pass.as_str(), "hunter2 秘密");
+    }
+
+    #[test]
+    fn passphrases_typed_in_different_unicode_forms_are_equal() {
+        let composed = Passphrase::new("caf\u{e9} cr\u{e8}me 咖啡".to_owned());
+        let decomposed = Passphrase::new("cafe\u{301} cre\u{300}me 咖啡".to_owned());
+        assert_eq!(composed.as_str(), decomposed.as_str());
+        // Width is kept: a full-width letter is a different character.
+        assert_ne!(Passphrase::new("ａ".to_owned()).as_str(), "a");
     }
 
     #[test]

@@ -363,3 +363,17 @@ fn debug_output_is_redacted() {
     assert_eq!(format!("{code:?}"), "RecoveryCode(..)");
     assert_eq!(format!("{:?}", vault().key), "VaultKey(..)");
 }
+
+#[test]
+fn a_decomposed_accent_unlocks_a_vault_made_with_a_precomposed_one() {
+    let (header, key, _) = VaultHeader::create(
+        &Passphrase::new("crème brûlée at dawn".to_owned()),
+        KdfParams::FLOOR,
+    )
+    .expect("create");
+    let typed_differently = Passphrase::new("cre\u{300}me bru\u{302}le\u{301}e at dawn".to_owned());
+    let unlocked = header
+        .unlock(&typed_differently)
+        .expect("same passphrase after NFC");
+    assert_eq!(unlocked.key_id(), key.key_id());
+}
