@@ -166,10 +166,7 @@ messages! {
         "No contact matches “{query}”.",
         "没有与“{query}”匹配的联系人。",
     ),
-    ShowingOf => (
-        "Showing {shown} of {total} matches. Refine the search to see others.",
-        "显示 {total} 个结果中的 {shown} 个。请细化搜索以查看其他结果。",
-    ),
+    MatchCount => ("{count} matches", "{count} 个匹配结果"),
     ContactCount => ("{count} contacts", "{count} 位联系人"),
     Lock => ("Lock", "锁定"),
     Settings => ("Settings", "设置"),
@@ -336,8 +333,8 @@ mod tests {
         assert_eq!(text, "正在解密第 5 条，共 10 条记录…");
         assert!(
             placeholders(&fill(
-                Msg::ShowingOf.in_locale(Locale::En),
-                &[("shown", "1"), ("total", "2")]
+                Msg::MatchCount.in_locale(Locale::En),
+                &[("count", "2")]
             ))
             .is_empty()
         );
