@@ -20,7 +20,7 @@ fn contact(i: usize) -> Contact {
     // Zero-padded so name order is numeric order: the last one sorts last.
     c.given_name = format!("Person{i:05}");
     c.family_name = "Example".into();
-    c.company = if i % 2 == 0 {
+    c.company = if i.is_multiple_of(2) {
         "Even Co".into()
     } else {
         "Odd Ltd".into()
