@@ -237,7 +237,7 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
     };
 
     let on_delete = move |_| {
-        let Some(Editing::Existing(id)) = Some(mode) else {
+        let Editing::Existing(id) = mode else {
             return;
         };
         let name = state
