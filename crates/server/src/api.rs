@@ -1,6 +1,6 @@
-//! The JSON API under `/api`. Today: health, metrics and the OpenAPI
-//! description. The sync issue adds accounts, revisions and change
-//! notifications here.
+//! The JSON API under `/api`: health, metrics, the OpenAPI description,
+//! sign-up and login ([`accounts`]) and sessions ([`sessions`]). The sync
+//! issue adds revisions and change notifications here.
 
 use std::sync::{Arc, LazyLock};
 
@@ -16,9 +16,11 @@ use serde::Serialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
+use crate::accounts;
 use crate::error::ApiError;
 use crate::metrics;
 use crate::ratelimit::{self, PerIp};
+use crate::sessions;
 
 /// The OpenAPI 3.1 description of everything under `/api`, as checked in
 /// (its `info.version` is replaced by this build's version when served).
@@ -46,6 +48,42 @@ impl Endpoint {
             route: routing::get(handler),
         }
     }
+
+    fn post<H, T>(path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, Arc<AppState>>,
+        T: 'static,
+    {
+        Self {
+            method: Method::POST,
+            path,
+            route: routing::post(handler),
+        }
+    }
+
+    fn put<H, T>(path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, Arc<AppState>>,
+        T: 'static,
+    {
+        Self {
+            method: Method::PUT,
+            path,
+            route: routing::put(handler),
+        }
+    }
+
+    fn delete<H, T>(path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, Arc<AppState>>,
+        T: 'static,
+    {
+        Self {
+            method: Method::DELETE,
+            path,
+            route: routing::delete(handler),
+        }
+    }
 }
 
 /// Every endpoint under `/api`.
@@ -54,6 +92,16 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::get("/health", health),
         Endpoint::get("/metrics", metrics::serve),
         Endpoint::get("/openapi.json", openapi),
+        Endpoint::post("/accounts/register/start", accounts::register_start),
+        Endpoint::post("/accounts/register/finish", accounts::register_finish),
+        Endpoint::post("/login/start", accounts::login_start),
+        Endpoint::post("/login/finish", accounts::login_finish),
+        Endpoint::post("/logout", sessions::logout),
+        Endpoint::get("/sessions", sessions::list),
+        Endpoint::delete("/sessions/{session_id}", sessions::delete),
+        Endpoint::put("/account/bundle", accounts::put_bundle),
+        Endpoint::post("/account/passphrase/start", accounts::passphrase_start),
+        Endpoint::post("/account/passphrase/finish", accounts::passphrase_finish),
     ]
 }
 
@@ -157,6 +205,7 @@ mod tests {
             store.clone(),
             AppFiles::new(dir.path()).await,
             Limits::default(),
+            coffer_account::ServerSetup::generate(),
         ));
 
         let (status, Json(body)) = health(State(state.clone())).await;

@@ -4,6 +4,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 
@@ -47,6 +48,33 @@ pub struct Config {
     /// and escape every per-IP limit.
     #[arg(long, env = "COFFER_TRUST_PROXY")]
     pub trust_proxy: bool,
+
+    /// Login attempts per minute per account; 0 turns the limit off.
+    #[arg(long, env = "COFFER_LOGIN_RATE_PER_MINUTE", default_value_t = 10)]
+    pub login_rate_per_minute: u32,
+
+    /// Login and sign-up attempts per minute per client IP; 0 turns the
+    /// limit off.
+    #[arg(long, env = "COFFER_LOGIN_IP_RATE_PER_MINUTE", default_value_t = 30)]
+    pub login_ip_rate_per_minute: u32,
+
+    /// Failed logins in a row that lock an account for
+    /// --login-lockout-minutes; 0 never locks.
+    #[arg(long, env = "COFFER_LOGIN_LOCKOUT_FAILURES", default_value_t = 10)]
+    pub login_lockout_failures: u32,
+
+    /// How long a locked account stays locked.
+    #[arg(long, env = "COFFER_LOGIN_LOCKOUT_MINUTES", default_value_t = 15)]
+    pub login_lockout_minutes: u32,
+
+    /// How long a session lasts after login.
+    #[arg(long, env = "COFFER_SESSION_TTL_HOURS", default_value_t = 720)]
+    pub session_ttl_hours: u32,
+
+    /// Session lifetime in seconds, overriding --session-ttl-hours (for
+    /// tests).
+    #[arg(long, env = "COFFER_SESSION_TTL_SECONDS", hide = true)]
+    pub session_ttl_seconds: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -114,6 +142,14 @@ impl fmt::Debug for DatabaseUrl {
 }
 
 impl Config {
+    /// How long a session lasts after login.
+    pub fn session_ttl(&self) -> Duration {
+        Duration::from_secs(
+            self.session_ttl_seconds
+                .unwrap_or(u64::from(self.session_ttl_hours) * 3600),
+        )
+    }
+
     /// The data directory: the flag, else the XDG default.
     pub fn data_dir(&self) -> Result<PathBuf, ConfigError> {
         match &self.data_dir {
@@ -194,6 +230,11 @@ mod tests {
         assert!(config.database_url.is_none());
         assert_eq!(config.api_rate_per_minute, 600);
         assert!(!config.trust_proxy);
+        assert_eq!(config.login_rate_per_minute, 10);
+        assert_eq!(config.login_ip_rate_per_minute, 30);
+        assert_eq!(config.login_lockout_failures, 10);
+        assert_eq!(config.login_lockout_minutes, 15);
+        assert_eq!(config.session_ttl(), Duration::from_secs(720 * 3600));
         let database = config.database(Path::new("/data"));
         assert!(
             matches!(&database, Database::SqliteFile(path) if path == Path::new("/data/coffer.sqlite3")),

@@ -3,7 +3,7 @@
 //! it was; `code` is for programs, `message` for people.
 
 use axum::Json;
-use axum::http::header::RETRY_AFTER;
+use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -20,6 +20,28 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("too many requests; try again in {retry_after_seconds} s")]
     RateLimited { retry_after_seconds: u64 },
+    #[error("the request body is not the expected JSON: {0}")]
+    InvalidJson(String),
+    #[error("send the request body as JSON with `Content-Type: application/json`")]
+    UnsupportedMediaType,
+    #[error("`{field}` is not standard base64")]
+    InvalidBase64 { field: &'static str },
+    #[error("invalid account name: {0}")]
+    InvalidAccountName(#[from] coffer_account::AccountNameError),
+    #[error("`{field}` is not a valid message of this login protocol version")]
+    InvalidMessage { field: &'static str },
+    #[error("`wrapped_bundle` must be 1 to {limit} bytes")]
+    InvalidBundle { limit: usize },
+    #[error("an account with this name already exists")]
+    AccountExists,
+    #[error("login failed: wrong account name or passphrase, or the login expired")]
+    LoginFailed,
+    #[error("too many failed logins for this account; try again in {retry_after_seconds} s")]
+    AccountLocked { retry_after_seconds: u64 },
+    #[error("sign in first: no valid session token in `Authorization: Bearer`")]
+    Unauthorized,
+    #[error("no such session")]
+    NoSuchSession,
     #[error("the web app has not been built yet; run `cargo xtask run` to build and serve it")]
     AppNotBuilt,
     /// Details go to the log where it happened, never to the client.
@@ -35,16 +57,36 @@ impl ApiError {
         "method_not_allowed",
         "payload_too_large",
         "rate_limited",
+        "invalid_json",
+        "unsupported_media_type",
+        "invalid_base64",
+        "invalid_account_name",
+        "invalid_message",
+        "invalid_bundle",
+        "account_exists",
+        "login_failed",
+        "account_locked",
+        "unauthorized",
         "app_not_built",
         "internal",
     ];
 
     pub fn code(&self) -> &'static str {
         match self {
-            Self::NoSuchEndpoint | Self::NoSuchFile => "not_found",
+            Self::NoSuchEndpoint | Self::NoSuchFile | Self::NoSuchSession => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::RateLimited { .. } => "rate_limited",
+            Self::InvalidJson(_) => "invalid_json",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::InvalidBase64 { .. } => "invalid_base64",
+            Self::InvalidAccountName(_) => "invalid_account_name",
+            Self::InvalidMessage { .. } => "invalid_message",
+            Self::InvalidBundle { .. } => "invalid_bundle",
+            Self::AccountExists => "account_exists",
+            Self::LoginFailed => "login_failed",
+            Self::AccountLocked { .. } => "account_locked",
+            Self::Unauthorized => "unauthorized",
             Self::AppNotBuilt => "app_not_built",
             Self::Internal => "internal",
         }
@@ -52,10 +94,18 @@ impl ApiError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::NoSuchEndpoint | Self::NoSuchFile => StatusCode::NOT_FOUND,
+            Self::NoSuchEndpoint | Self::NoSuchFile | Self::NoSuchSession => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::AccountLocked { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::InvalidJson(_)
+            | Self::InvalidBase64 { .. }
+            | Self::InvalidAccountName(_)
+            | Self::InvalidMessage { .. }
+            | Self::InvalidBundle { .. } => StatusCode::BAD_REQUEST,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::AccountExists => StatusCode::CONFLICT,
+            Self::LoginFailed | Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::AppNotBuilt => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -82,13 +132,23 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (self.status(), Json(body)).into_response();
-        if let Self::RateLimited {
-            retry_after_seconds,
-        } = self
-        {
-            response
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+        match self {
+            Self::RateLimited {
+                retry_after_seconds,
+            }
+            | Self::AccountLocked {
+                retry_after_seconds,
+            } => {
+                response
+                    .headers_mut()
+                    .insert(RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+            }
+            Self::Unauthorized => {
+                response
+                    .headers_mut()
+                    .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            _ => {}
         }
         response
     }
@@ -110,6 +170,19 @@ mod tests {
             ApiError::RateLimited {
                 retry_after_seconds: 1,
             },
+            ApiError::InvalidJson(String::new()),
+            ApiError::UnsupportedMediaType,
+            ApiError::InvalidBase64 { field: "x" },
+            ApiError::InvalidAccountName(coffer_account::AccountNameError::TooShort),
+            ApiError::InvalidMessage { field: "x" },
+            ApiError::InvalidBundle { limit: 1 },
+            ApiError::AccountExists,
+            ApiError::LoginFailed,
+            ApiError::AccountLocked {
+                retry_after_seconds: 1,
+            },
+            ApiError::Unauthorized,
+            ApiError::NoSuchSession,
             ApiError::AppNotBuilt,
             ApiError::Internal,
         ];
@@ -120,6 +193,17 @@ mod tests {
                 | ApiError::MethodNotAllowed
                 | ApiError::PayloadTooLarge { .. }
                 | ApiError::RateLimited { .. }
+                | ApiError::InvalidJson(_)
+                | ApiError::UnsupportedMediaType
+                | ApiError::InvalidBase64 { .. }
+                | ApiError::InvalidAccountName(_)
+                | ApiError::InvalidMessage { .. }
+                | ApiError::InvalidBundle { .. }
+                | ApiError::AccountExists
+                | ApiError::LoginFailed
+                | ApiError::AccountLocked { .. }
+                | ApiError::Unauthorized
+                | ApiError::NoSuchSession
                 | ApiError::AppNotBuilt
                 | ApiError::Internal => {}
             }

@@ -1,8 +1,12 @@
 //! `coffer-server`: Coffer's thin server. It serves the built web app and
 //! stores what clients upload: opaque ciphertext and the minimum of metadata
 //! needed to order and deliver it ([`store`]: per-collection hash-chained
-//! revision logs with compare-and-swap per record; no HTTP routes for them
-//! until OPAQUE login exists).
+//! revision logs with compare-and-swap per record, no HTTP routes for them
+//! yet), and accounts: sign-up and OPAQUE login ([`accounts`], the protocol
+//! from `coffer-account`), bearer-token sessions stored as token hashes
+//! ([`sessions`]). For an account it holds only the OPAQUE password file
+//! and the key bundle the client wrapped; account names appear in logs only
+//! as [`accounts::account_tag`] hash prefixes.
 //!
 //! It must never see plaintext or keys, never need them, and never log
 //! request bodies or credentials. One binary on one port is a whole
@@ -22,6 +26,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod api;
 pub mod app_files;
 pub mod config;
@@ -30,6 +35,8 @@ pub mod error;
 pub mod metrics;
 pub mod ratelimit;
 pub mod server;
+pub mod sessions;
 pub mod store;
+pub mod wire;
 
 pub use server::{AppState, Limits, MAX_BODY_BYTES, ServerError, router, run};

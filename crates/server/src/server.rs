@@ -4,6 +4,7 @@ use std::io::{self, Write as _};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
@@ -15,6 +16,7 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
+use coffer_account::ServerSetup;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -22,6 +24,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::accounts::{self, Accounts, LoginPolicy};
 use crate::api;
 use crate::app_files::{self, AppFiles};
 use crate::config::{Config, ConfigError};
@@ -44,6 +47,8 @@ pub struct AppState {
     pub trust_proxy: bool,
     /// The per-IP limit on every `/api` request, unless turned off.
     pub api_limit: Option<Limiter<IpAddr>>,
+    /// Login state, limits and lockouts.
+    pub accounts: Accounts,
 }
 
 /// The rate limits an operator configures. The default, for in-process
@@ -54,6 +59,8 @@ pub struct Limits {
     pub api_per_minute: Option<u32>,
     /// Whether the client IP comes from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// Login limits, lockout and session lifetime.
+    pub login: LoginPolicy,
 }
 
 impl Limits {
@@ -61,12 +68,20 @@ impl Limits {
         Self {
             api_per_minute: Some(config.api_rate_per_minute).filter(|&rate| rate > 0),
             trust_proxy: config.trust_proxy,
+            login: LoginPolicy {
+                per_account_per_minute: Some(config.login_rate_per_minute).filter(|&r| r > 0),
+                per_ip_per_minute: Some(config.login_ip_rate_per_minute).filter(|&r| r > 0),
+                lockout_failures: Some(config.login_lockout_failures).filter(|&n| n > 0),
+                lockout: Duration::from_secs(u64::from(config.login_lockout_minutes) * 60),
+                session_ttl: config.session_ttl(),
+            },
         }
     }
 }
 
 impl AppState {
-    pub fn new(store: Store, app: AppFiles, limits: Limits) -> Self {
+    /// `setup` is the deployment's OPAQUE setup ([`accounts::load_setup`]).
+    pub fn new(store: Store, app: AppFiles, limits: Limits, setup: ServerSetup) -> Self {
         Self {
             store,
             app,
@@ -75,6 +90,7 @@ impl AppState {
             api_limit: limits.api_per_minute.map(|rate| {
                 Limiter::new("api", Rate::per_minute(rate), ratelimit::DEFAULT_MAX_KEYS)
             }),
+            accounts: Accounts::new(setup, limits.login),
         }
     }
 }
@@ -200,10 +216,12 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         })?;
     let address = listener.local_addr().map_err(ServerError::Serve)?;
     let store = Store::open(&config.database(&data_dir)).await?;
+    let setup = accounts::load_setup(&store).await?;
     let state = Arc::new(AppState::new(
         store.clone(),
         AppFiles::new(&config.dist).await,
         Limits::from_config(&config),
+        setup,
     ));
 
     announce(address);

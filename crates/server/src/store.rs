@@ -1,4 +1,6 @@
-//! Where the server keeps what clients send it: its own metadata and, per
+//! Where the server keeps what clients send it: its own metadata and
+//! secrets (the OPAQUE server setup), accounts (OPAQUE password file and
+//! wrapped key bundle) and sessions (by token hash) ([`accounts`]), and, per
 //! account and collection, a hash-chained log of ciphertext revisions with
 //! compare-and-swap on each record's head (see [`revision`]).
 //!
@@ -6,6 +8,7 @@
 //! default, one file) and PostgreSQL implement the same operations; the
 //! decisions are made once in [`revision`], the backends only read and write.
 
+pub mod accounts;
 mod postgres;
 pub mod revision;
 mod sqlite;
@@ -14,6 +17,7 @@ use std::path::PathBuf;
 
 use crate::config::Database;
 
+pub use accounts::{AccountRecord, NewSession, SessionRow};
 pub use revision::{
     AccountId, Assigned, ChainHead, Conflict, MAX_BLOB_BYTES, MAX_PULL_LIMIT, MAX_PUSH_ITEMS,
     PullEntry, PullPage, PushItem, PushOutcome, RecordHead,
@@ -146,6 +150,100 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(store) => store.head(account, collection).await,
             Backend::Postgres(store) => store.head(account, collection).await,
+        }
+    }
+
+    /// The secret stored under `name`, writing `fresh` first if there is
+    /// none yet (the first server to start on a database decides).
+    pub async fn server_secret(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.server_secret(name, fresh).await,
+            Backend::Postgres(store) => store.server_secret(name, fresh).await,
+        }
+    }
+
+    /// Creates the account `name` (normalised); `false` if it exists.
+    pub async fn create_account(
+        &self,
+        name: &str,
+        record: &AccountRecord,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.create_account(name, record, now).await,
+            Backend::Postgres(store) => store.create_account(name, record, now).await,
+        }
+    }
+
+    pub async fn account(&self, name: &str) -> Result<Option<AccountRecord>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.account(name).await,
+            Backend::Postgres(store) => store.account(name).await,
+        }
+    }
+
+    /// Replaces the wrapped bundle and, when given, the password file, in
+    /// one statement; `false` if the account does not exist.
+    pub async fn update_account(
+        &self,
+        name: &str,
+        password_file: Option<&[u8]>,
+        wrapped_bundle: &[u8],
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => {
+                store
+                    .update_account(name, password_file, wrapped_bundle, now)
+                    .await
+            }
+            Backend::Postgres(store) => {
+                store
+                    .update_account(name, password_file, wrapped_bundle, now)
+                    .await
+            }
+        }
+    }
+
+    pub async fn insert_session(&self, new: &NewSession<'_>) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.insert_session(new).await,
+            Backend::Postgres(store) => store.insert_session(new).await,
+        }
+    }
+
+    /// The unexpired session with this token hash, its last-seen time set
+    /// to `now`.
+    pub async fn touch_session(
+        &self,
+        token_hash: &[u8; 32],
+        now: i64,
+    ) -> Result<Option<SessionRow>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.touch_session(token_hash, now).await,
+            Backend::Postgres(store) => store.touch_session(token_hash, now).await,
+        }
+    }
+
+    /// The account's unexpired sessions, oldest first.
+    pub async fn sessions(&self, account: &str, now: i64) -> Result<Vec<SessionRow>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.sessions(account, now).await,
+            Backend::Postgres(store) => store.sessions(account, now).await,
+        }
+    }
+
+    /// Deletes one of the account's sessions; `false` if it has no such
+    /// session (another account's session id included).
+    pub async fn delete_session(
+        &self,
+        account: &str,
+        session_id: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.delete_session(account, session_id, now).await,
+            Backend::Postgres(store) => store.delete_session(account, session_id, now).await,
         }
     }
 

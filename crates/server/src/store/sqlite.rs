@@ -12,8 +12,13 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use super::accounts::{
+    AccountRecord, NewSession, SessionRow, SessionTuple, account_methods, session_row,
+};
 use super::revision::{self, ChainHead, PullPage, PushItem, PushOutcome};
 use super::{AccountId, Assigned, PullRow, StoreError, pull_entry, record_head, to_i64};
+
+account_methods!(SqliteStore);
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 

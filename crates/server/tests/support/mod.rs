@@ -135,6 +135,12 @@ impl Server {
         (status, body.to_owned())
     }
 
+    /// A request to be finished by the caller (headers, body) and sent.
+    #[allow(dead_code)] // tests/server.rs sends only fixed requests
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.url))
+    }
+
     pub async fn post(&self, path: &str, body: Vec<u8>) -> reqwest::Response {
         self.http
             .post(format!("{}{path}", self.url))
