@@ -6,7 +6,7 @@
 //! from `coffer-account`), bearer-token sessions stored as token hashes
 //! ([`sessions`]). For an account it holds only the OPAQUE password file
 //! and the key bundle the client wrapped; account names appear in logs only
-//! as [`accounts::account_tag`] hash prefixes.
+//! as [`login::account_tag`] hash prefixes.
 //!
 //! It must never see plaintext or keys, never need them, and never log
 //! request bodies or credentials. One binary on one port is a whole
@@ -32,6 +32,7 @@ pub mod app_files;
 pub mod config;
 pub mod csp;
 pub mod error;
+pub mod login;
 pub mod metrics;
 pub mod ratelimit;
 pub mod server;

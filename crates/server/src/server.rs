@@ -24,11 +24,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::accounts::{self, Accounts, LoginPolicy};
 use crate::api;
 use crate::app_files::{self, AppFiles};
 use crate::config::{Config, ConfigError};
 use crate::error::ApiError;
+use crate::login::{self, Accounts, LoginPolicy};
 use crate::metrics::{self, Metrics};
 use crate::ratelimit::{self, Limiter, Rate};
 use crate::store::{Store, StoreError};
@@ -80,7 +80,7 @@ impl Limits {
 }
 
 impl AppState {
-    /// `setup` is the deployment's OPAQUE setup ([`accounts::load_setup`]).
+    /// `setup` is the deployment's OPAQUE setup ([`login::load_setup`]).
     pub fn new(store: Store, app: AppFiles, limits: Limits, setup: ServerSetup) -> Self {
         Self {
             store,
@@ -216,7 +216,7 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
         })?;
     let address = listener.local_addr().map_err(ServerError::Serve)?;
     let store = Store::open(&config.database(&data_dir)).await?;
-    let setup = accounts::load_setup(&store).await?;
+    let setup = login::load_setup(&store).await?;
     let state = Arc::new(AppState::new(
         store.clone(),
         AppFiles::new(&config.dist).await,

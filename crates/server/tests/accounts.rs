@@ -405,6 +405,14 @@ async fn sessions_expire() {
     assert_eq!(sign_up(&server, ALICE, PASSPHRASE).await.0, 201);
     let token = log_in(&server, ALICE, PASSPHRASE).await.token();
     assert_eq!(sessions(&server, &token).await.0, 200);
+    // The scheme is case-insensitive.
+    let response = server
+        .request(Method::GET, "/api/sessions")
+        .header("authorization", format!("bearer {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let (status, body) = sessions(&server, &token).await;
     assert_eq!((status, code(&body)), (401, "unauthorized"));
