@@ -1,10 +1,10 @@
 //! The JSON API under `/api`: health, metrics, the OpenAPI description,
-//! sign-up and login ([`accounts`]) and sessions ([`sessions`]). The sync
-//! issue adds revisions and change notifications here.
+//! sign-up and login ([`accounts`]), sessions ([`sessions`]), and sync:
+//! push, pull, collection heads and change events ([`sync`]).
 
 use std::sync::{Arc, LazyLock};
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::handler::Handler;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderValue, Method, StatusCode};
@@ -16,11 +16,13 @@ use serde::Serialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
+use crate::MAX_BODY_BYTES;
 use crate::accounts;
 use crate::error::ApiError;
 use crate::metrics;
 use crate::ratelimit::{self, PerIp};
 use crate::sessions;
+use crate::sync;
 
 /// The OpenAPI 3.1 description of everything under `/api`, as checked in
 /// (its `info.version` is replaced by this build's version when served).
@@ -34,6 +36,7 @@ pub struct Endpoint {
     /// Relative to `/api`, as axum writes it (`/records/{id}`).
     pub path: &'static str,
     route: MethodRouter<Arc<AppState>>,
+    body_limit: usize,
 }
 
 impl Endpoint {
@@ -46,6 +49,7 @@ impl Endpoint {
             method: Method::GET,
             path,
             route: routing::get(handler),
+            body_limit: MAX_BODY_BYTES,
         }
     }
 
@@ -58,6 +62,7 @@ impl Endpoint {
             method: Method::POST,
             path,
             route: routing::post(handler),
+            body_limit: MAX_BODY_BYTES,
         }
     }
 
@@ -70,6 +75,7 @@ impl Endpoint {
             method: Method::PUT,
             path,
             route: routing::put(handler),
+            body_limit: MAX_BODY_BYTES,
         }
     }
 
@@ -82,7 +88,15 @@ impl Endpoint {
             method: Method::DELETE,
             path,
             route: routing::delete(handler),
+            body_limit: MAX_BODY_BYTES,
         }
+    }
+}
+
+impl Endpoint {
+    fn body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
     }
 }
 
@@ -102,6 +116,11 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::put("/account/bundle", accounts::put_bundle),
         Endpoint::post("/account/passphrase/start", accounts::passphrase_start),
         Endpoint::post("/account/passphrase/finish", accounts::passphrase_finish),
+        Endpoint::post("/collections/{collection}/push", sync::push)
+            .body_limit(sync::MAX_PUSH_BODY_BYTES),
+        Endpoint::get("/collections/{collection}/pull", sync::pull),
+        Endpoint::get("/collections/{collection}/head", sync::head),
+        Endpoint::get("/events", sync::events),
     ]
 }
 
@@ -112,7 +131,12 @@ pub fn router(state: &Arc<AppState>) -> Router<Arc<AppState>> {
         .into_iter()
         // Two endpoints on one path merge into one method router.
         .fold(Router::new(), |router, endpoint| {
-            router.route(endpoint.path, endpoint.route)
+            router.route(
+                endpoint.path,
+                endpoint
+                    .route
+                    .layer(DefaultBodyLimit::max(endpoint.body_limit)),
+            )
         })
         .fallback(no_such_endpoint)
         .layer(middleware::from_fn_with_state(

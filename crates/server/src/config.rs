@@ -46,6 +46,11 @@ pub struct Config {
     /// Take the client's IP from the last X-Forwarded-For entry. Only behind
     /// a reverse proxy that sets it: otherwise clients choose their own IP
     /// and escape every per-IP limit.
+    /// Pushes per account per minute (burst of the same size); 0 turns the
+    /// limit off.
+    #[arg(long, env = "COFFER_WRITE_RATE_PER_MINUTE", default_value_t = 600)]
+    pub write_rate_per_minute: u32,
+
     #[arg(long, env = "COFFER_TRUST_PROXY")]
     pub trust_proxy: bool,
 
@@ -229,6 +234,7 @@ mod tests {
         assert_eq!(config.log_format, LogFormat::Text);
         assert!(config.database_url.is_none());
         assert_eq!(config.api_rate_per_minute, 600);
+        assert_eq!(config.write_rate_per_minute, 600);
         assert!(!config.trust_proxy);
         assert_eq!(config.login_rate_per_minute, 10);
         assert_eq!(config.login_ip_rate_per_minute, 30);

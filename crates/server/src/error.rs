@@ -42,6 +42,22 @@ pub enum ApiError {
     Unauthorized,
     #[error("no such session")]
     NoSuchSession,
+    #[error("invalid collection name: expected 1–32 characters of a–z, 0–9, _, . and -")]
+    InvalidCollection,
+    #[error("`record_id` must be a UUID: 32 hex digits, hyphenated or not")]
+    InvalidRecordId,
+    #[error("`{field}` must be the base64 of 32 bytes")]
+    InvalidHash { field: &'static str },
+    #[error("a blob is larger than the limit of {limit} bytes")]
+    BlobTooLarge { limit: usize },
+    #[error("a push may carry at most {limit} items")]
+    TooManyItems { limit: usize },
+    #[error("a record appears more than once in one push; send one revision per record")]
+    DuplicateRecord,
+    #[error("invalid query parameter; expected {parameter}")]
+    InvalidQuery { parameter: &'static str },
+    #[error("a pushed parent_hash is not its record's head; nothing was written")]
+    Conflict,
     #[error("the web app has not been built yet; run `cargo xtask run` to build and serve it")]
     AppNotBuilt,
     /// Details go to the log where it happened, never to the client.
@@ -68,6 +84,14 @@ impl ApiError {
         "account_locked",
         "unauthorized",
         "app_not_built",
+        "invalid_collection",
+        "invalid_record_id",
+        "invalid_hash",
+        "blob_too_large",
+        "too_many_items",
+        "duplicate_record",
+        "invalid_query",
+        "conflict",
         "internal",
     ];
 
@@ -88,6 +112,14 @@ impl ApiError {
             Self::AccountLocked { .. } => "account_locked",
             Self::Unauthorized => "unauthorized",
             Self::AppNotBuilt => "app_not_built",
+            Self::InvalidCollection => "invalid_collection",
+            Self::InvalidRecordId => "invalid_record_id",
+            Self::InvalidHash { .. } => "invalid_hash",
+            Self::BlobTooLarge { .. } => "blob_too_large",
+            Self::TooManyItems { .. } => "too_many_items",
+            Self::DuplicateRecord => "duplicate_record",
+            Self::InvalidQuery { .. } => "invalid_query",
+            Self::Conflict => "conflict",
             Self::Internal => "internal",
         }
     }
@@ -102,7 +134,14 @@ impl ApiError {
             | Self::InvalidBase64 { .. }
             | Self::InvalidAccountName(_)
             | Self::InvalidMessage { .. }
-            | Self::InvalidBundle { .. } => StatusCode::BAD_REQUEST,
+            | Self::InvalidBundle { .. }
+            | Self::InvalidCollection
+            | Self::InvalidRecordId
+            | Self::InvalidHash { .. }
+            | Self::DuplicateRecord
+            | Self::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
+            Self::BlobTooLarge { .. } | Self::TooManyItems { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Conflict => StatusCode::CONFLICT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::AccountExists => StatusCode::CONFLICT,
             Self::LoginFailed | Self::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -184,6 +223,14 @@ mod tests {
             ApiError::Unauthorized,
             ApiError::NoSuchSession,
             ApiError::AppNotBuilt,
+            ApiError::InvalidCollection,
+            ApiError::InvalidRecordId,
+            ApiError::InvalidHash { field: "x" },
+            ApiError::BlobTooLarge { limit: 1 },
+            ApiError::TooManyItems { limit: 1 },
+            ApiError::DuplicateRecord,
+            ApiError::InvalidQuery { parameter: "x" },
+            ApiError::Conflict,
             ApiError::Internal,
         ];
         for error in &all {
@@ -205,6 +252,14 @@ mod tests {
                 | ApiError::Unauthorized
                 | ApiError::NoSuchSession
                 | ApiError::AppNotBuilt
+                | ApiError::InvalidCollection
+                | ApiError::InvalidRecordId
+                | ApiError::InvalidHash { .. }
+                | ApiError::BlobTooLarge { .. }
+                | ApiError::TooManyItems { .. }
+                | ApiError::DuplicateRecord
+                | ApiError::InvalidQuery { .. }
+                | ApiError::Conflict
                 | ApiError::Internal => {}
             }
         }

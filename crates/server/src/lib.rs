@@ -38,6 +38,7 @@ pub mod ratelimit;
 pub mod server;
 pub mod sessions;
 pub mod store;
+pub mod sync;
 pub mod wire;
 
 pub use server::{AppState, Limits, MAX_BODY_BYTES, ServerError, router, run};

@@ -32,6 +32,7 @@ use crate::login::{self, Accounts, LoginPolicy};
 use crate::metrics::{self, Metrics};
 use crate::ratelimit::{self, Limiter, Rate};
 use crate::store::{Store, StoreError};
+use crate::sync::{Events, MAX_PUSH_BODY_BYTES};
 
 /// The largest request body accepted. Sync will send batches of envelopes;
 /// revisit this limit with it.
@@ -49,6 +50,9 @@ pub struct AppState {
     pub api_limit: Option<Limiter<IpAddr>>,
     /// Login state, limits and lockouts.
     pub accounts: Accounts,
+    /// Pushes per account.
+    pub write_limit: Option<Limiter<String>>,
+    pub events: Events,
 }
 
 /// The rate limits an operator configures. The default, for in-process
@@ -57,6 +61,7 @@ pub struct AppState {
 pub struct Limits {
     /// Requests per minute per client IP on `/api`; `None` for no limit.
     pub api_per_minute: Option<u32>,
+    pub write_per_minute: Option<u32>,
     /// Whether the client IP comes from `X-Forwarded-For`.
     pub trust_proxy: bool,
     /// Login limits, lockout and session lifetime.
@@ -67,6 +72,7 @@ impl Limits {
     pub fn from_config(config: &Config) -> Self {
         Self {
             api_per_minute: Some(config.api_rate_per_minute).filter(|&rate| rate > 0),
+            write_per_minute: Some(config.write_rate_per_minute).filter(|&rate| rate > 0),
             trust_proxy: config.trust_proxy,
             login: LoginPolicy {
                 per_account_per_minute: Some(config.login_rate_per_minute).filter(|&r| r > 0),
@@ -91,6 +97,10 @@ impl AppState {
                 Limiter::new("api", Rate::per_minute(rate), ratelimit::DEFAULT_MAX_KEYS)
             }),
             accounts: Accounts::new(setup, limits.login),
+            write_limit: limits.write_per_minute.map(|rate| {
+                Limiter::new("write", Rate::per_minute(rate), ratelimit::DEFAULT_MAX_KEYS)
+            }),
+            events: Events::default(),
         }
     }
 }
@@ -158,7 +168,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         ))
         .layer(middleware::from_fn(reject_declared_oversized_body))
         // Bodies without a Content-Length are cut off here when read.
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+        // The largest body of any route; each route's own limit is set in
+        // `api::router` (push bodies may be larger than the rest).
+        .layer(RequestBodyLimitLayer::new(MAX_PUSH_BODY_BYTES));
 
     Router::new()
         .route("/", get(app_files::index))
@@ -189,10 +201,14 @@ async fn reject_declared_oversized_body(
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return Err(ApiError::PayloadTooLarge {
-            limit: MAX_BODY_BYTES,
-        });
+    let path = request.uri().path();
+    let limit = if path.starts_with("/api/collections/") && path.ends_with("/push") {
+        MAX_PUSH_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(ApiError::PayloadTooLarge { limit });
     }
     Ok(next.run(request).await)
 }
@@ -226,6 +242,11 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
 
     announce(address);
     // The peer address is what per-IP limits key on.
+    let events = state.clone();
+    let shutdown = async move {
+        shutdown.await;
+        events.events.close();
+    };
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -80,19 +80,25 @@ impl FromRequestParts<Arc<AppState>> for AuthedAccount {
             .and_then(|value| value.split_once(' '))
             // The scheme is case-insensitive (RFC 9110, section 11.1).
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .and_then(|(_, token)| wire::decode_id::<32>(token.trim()))
-            .ok_or(ApiError::Unauthorized)?;
-        let hash: [u8; 32] = Sha256::digest(token).into();
-        let session = state
-            .store
-            .touch_session(&hash, wire::unix_now())
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        Ok(Self {
-            account: session.account,
-            session_id: session.session_id,
-        })
+            .ok_or(ApiError::Unauthorized)?
+            .1;
+        authenticate(state, token).await
     }
+}
+
+/// The session a token (as handed out at login) belongs to.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthedAccount, ApiError> {
+    let token = wire::decode_id::<32>(token.trim()).ok_or(ApiError::Unauthorized)?;
+    let hash: [u8; 32] = Sha256::digest(token).into();
+    let session = state
+        .store
+        .touch_session(&hash, wire::unix_now())
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    Ok(AuthedAccount {
+        account: session.account,
+        session_id: session.session_id,
+    })
 }
 
 #[derive(Serialize)]
