@@ -631,3 +631,20 @@ async fn an_open_event_stream_does_not_hold_up_shutdown() {
     // The stream ended rather than broke off.
     assert!(matches!(stream.chunk().await, Ok(None)));
 }
+
+#[test]
+fn push_bodies_may_be_up_to_8_mib_and_other_bodies_1_mib() {
+    let setup = Setup::sqlite();
+    let server = setup.start(&[]);
+    let limit = coffer_server::sync::MAX_PUSH_BODY_BYTES;
+    assert_eq!(limit, 8 * 1024 * 1024);
+    let (status, body) = server.post_declaring("/api/collections/contacts/push", limit + 1);
+    assert_eq!(status, 413, "{body}");
+    assert!(body.contains("payload_too_large"), "{body}");
+    // At the limit the declared length passes; no session, so 401.
+    let (status, body) = server.post_declaring("/api/collections/contacts/push", limit);
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = server.post_declaring("/api/logout", coffer_server::MAX_BODY_BYTES + 1);
+    assert_eq!(status, 413, "{body}");
+    assert!(server.stop().success());
+}
