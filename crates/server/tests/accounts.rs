@@ -5,61 +5,29 @@
 #[path = "support/postgres.rs"]
 mod postgres_cluster;
 // Shared with the other test files; this one uses only part of it.
+#[path = "support/api.rs"]
+mod api;
 #[allow(dead_code)]
 mod support;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
+use api::{Setup, b64, code, send, unb64};
 use coffer_account::{
     AccountError, AccountName, ClientLogin, ClientRegistration, ExportKey, KeyBundle, rewrap,
     unwrap_bundle, wrap_bundle,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
-use support::{Sandbox, Server};
+use support::Server;
 
 const ALICE: &str = "alice@example.com";
 const BOB: &str = "bob@example.com";
 const PASSPHRASE: &str = "correct horse battery staple";
 
 /// A server in a sandbox, on SQLite or on a fresh PostgreSQL database.
-struct Setup {
-    sandbox: Sandbox,
-    database_url: Option<String>,
-}
-
 impl Setup {
-    fn sqlite() -> Self {
-        Self {
-            sandbox: Sandbox::with_app(),
-            database_url: None,
-        }
-    }
-
-    async fn postgres() -> Self {
-        Self {
-            sandbox: Sandbox::with_app(),
-            database_url: Some(postgres_cluster::cluster().create_database().await),
-        }
-    }
-
-    fn start(&self, extra: &[&str]) -> Server {
-        let mut command = support::command(&self.sandbox.stderr_path());
-        command
-            .args(["--port", "0", "--data-dir"])
-            .arg(self.sandbox.data_dir())
-            .arg("--dist")
-            .arg(self.sandbox.dist());
-        if let Some(url) = &self.database_url {
-            command.args(["--database-url", url]);
-        }
-        command.args(extra);
-        Server::spawn(command, &self.sandbox.stderr_path()).unwrap_or_else(|e| panic!("{e}"))
-    }
-
     fn sqlite_files(&self) -> Vec<PathBuf> {
         let db = self.sandbox.data_dir().join("coffer.sqlite3");
         ["", "-wal", "-shm"]
@@ -70,51 +38,12 @@ impl Setup {
     }
 }
 
-fn b64(bytes: &[u8]) -> String {
-    BASE64.encode(bytes)
-}
-
-fn unb64(value: &Value) -> Vec<u8> {
-    BASE64
-        .decode(value.as_str().expect("a base64 string"))
-        .expect("standard base64")
-}
-
 fn name(account: &str) -> AccountName {
     AccountName::parse(account).unwrap()
 }
 
 async fn post_json(server: &Server, path: &str, body: Value) -> (u16, Value) {
     send(server, Method::POST, path, None, Some(body)).await
-}
-
-async fn send(
-    server: &Server,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = server.request(method, path);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("send");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: not JSON: {text}"))
-    };
-    (status, value)
-}
-
-fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or("")
 }
 
 /// Signs up and returns the wrapped bundle the server now holds.

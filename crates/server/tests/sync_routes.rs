@@ -5,18 +5,19 @@
 #[path = "support/postgres.rs"]
 mod postgres_cluster;
 // Shared with the other test files; this one uses only part of it.
+#[path = "support/api.rs"]
+mod api;
 #[allow(dead_code)]
 mod support;
 
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
+use api::{Setup, b64, code, send, unb64};
 use coffer_account::{AccountName, ClientLogin, ClientRegistration, KeyBundle, wrap_bundle};
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
-use support::{Sandbox, Server};
+use support::Server;
 
 const ALICE: &str = "alice@example.com";
 const BOB: &str = "bob@example.com";
@@ -24,82 +25,8 @@ const PASSPHRASE: &str = "correct horse battery staple";
 const RECORD_A: &str = "01234567-89ab-cdef-0123-456789abcdef";
 const RECORD_B: &str = "fedcba98-7654-3210-fedc-ba9876543210";
 
-struct Setup {
-    sandbox: Sandbox,
-    database_url: Option<String>,
-}
-
-impl Setup {
-    fn sqlite() -> Self {
-        Self {
-            sandbox: Sandbox::with_app(),
-            database_url: None,
-        }
-    }
-
-    async fn postgres() -> Self {
-        Self {
-            sandbox: Sandbox::with_app(),
-            database_url: Some(postgres_cluster::cluster().create_database().await),
-        }
-    }
-
-    fn start(&self, extra: &[&str]) -> Server {
-        let mut command = support::command(&self.sandbox.stderr_path());
-        command
-            .args(["--port", "0", "--data-dir"])
-            .arg(self.sandbox.data_dir())
-            .arg("--dist")
-            .arg(self.sandbox.dist());
-        if let Some(url) = &self.database_url {
-            command.args(["--database-url", url]);
-        }
-        command.args(extra);
-        Server::spawn(command, &self.sandbox.stderr_path()).unwrap_or_else(|e| panic!("{e}"))
-    }
-}
-
-fn b64(bytes: &[u8]) -> String {
-    BASE64.encode(bytes)
-}
-
-fn unb64(value: &Value) -> Vec<u8> {
-    BASE64
-        .decode(value.as_str().expect("a base64 string"))
-        .expect("standard base64")
-}
-
 fn sha(bytes: &[u8]) -> String {
     b64(&Sha256::digest(bytes))
-}
-
-fn code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or("")
-}
-
-async fn send(
-    server: &Server,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = server.request(method, path);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("send");
-    let status = response.status().as_u16();
-    let text = response.text().await.expect("body");
-    let value = if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: not JSON: {text}"))
-    };
-    (status, value)
 }
 
 async fn sign_up(server: &Server, account: &str) {
