@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod class;
 pub mod contact;
 pub mod i18n;
 pub mod passphrase;
@@ -18,6 +19,7 @@ pub mod settings;
 pub mod text;
 pub mod unlock;
 
+pub use class::DataClass;
 pub use contact::{
     Address, Contact, ContactError, ContactPointKind, Email, Field, FieldError, NameOrder, Phone,
     Problem, ValidationErrors,
