@@ -7,8 +7,11 @@ pub const CONTACT_NAMESPACE: &str = "contact";
 /// The user's [`crate::settings::Settings`].
 pub const SETTINGS_NAMESPACE: &str = "settings";
 
+/// This device's account session and key bundle (never synced).
+pub const ACCOUNT_NAMESPACE: &str = "account";
+
 /// Every namespace this version knows.
-pub const ALL_NAMESPACES: [&str; 2] = [CONTACT_NAMESPACE, SETTINGS_NAMESPACE];
+pub const ALL_NAMESPACES: [&str; 3] = [CONTACT_NAMESPACE, SETTINGS_NAMESPACE, ACCOUNT_NAMESPACE];
 
 #[cfg(test)]
 mod tests {
@@ -18,6 +21,10 @@ mod tests {
     fn namespaces_are_distinct_and_stable() {
         assert_eq!(CONTACT_NAMESPACE, "contact");
         assert_eq!(SETTINGS_NAMESPACE, "settings");
-        assert_ne!(ALL_NAMESPACES[0], ALL_NAMESPACES[1]);
+        assert_eq!(ACCOUNT_NAMESPACE, "account");
+        let mut names = ALL_NAMESPACES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ALL_NAMESPACES.len());
     }
 }
