@@ -13,6 +13,7 @@ pub mod class;
 pub mod contact;
 pub mod i18n;
 pub mod passphrase;
+pub mod privacy;
 pub mod record;
 pub mod search;
 pub mod settings;
