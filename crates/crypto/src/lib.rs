@@ -41,6 +41,7 @@ mod key;
 mod padding;
 mod random;
 mod recovery;
+mod signing;
 
 pub use envelope::{Envelope, EnvelopeMeta, Plaintext, check_namespace, open, seal};
 pub use error::CryptoError;
@@ -49,3 +50,4 @@ pub use kdf::KdfParams;
 pub use key::{Passphrase, VAULT_KEY_LEN, VaultKey};
 pub use padding::{PAD_FLOOR, padme_len};
 pub use recovery::{RECOVERY_CODE_LEN, RecoveryCode};
+pub use signing::{DeviceSigningKey, DeviceVerifyingKey, ED25519_KEY_LEN, ED25519_SIGNATURE_LEN};
