@@ -159,8 +159,7 @@ impl ConsentLedger {
     pub fn current(&self, purpose: &Purpose, at_ms: i64) -> Option<&ConsentEntry> {
         self.history()
             .into_iter()
-            .filter(|e| &e.purpose == purpose && e.at_ms <= at_ms)
-            .next_back()
+            .rfind(|e| &e.purpose == purpose && e.at_ms <= at_ms)
     }
 
     /// Whether the person had given *consent* (lawful basis consent) for
