@@ -183,9 +183,13 @@ pub enum ChainBreak {
         expected_seq: u64,
         found_seq: u64,
     },
+    /// The signature fails and the next entry's link shows the content changed.
     #[error("entry {seq} was edited after it was signed")]
     Edited { index: usize, seq: u64 },
-    #[error("entry {seq} has a bad signature (its content is intact)")]
+    /// The signature fails and nothing shows the content changed: the next
+    /// entry still links to it, or it is the last entry (where an edit and
+    /// a bad signature cannot be told apart).
+    #[error("entry {seq} has a bad signature")]
     BadSignature { index: usize, seq: u64 },
     #[error("no public key is known for device {device_id}")]
     UnknownDeviceKey { device_id: Uuid },
@@ -367,15 +371,17 @@ pub fn verify_chain(
             }
             Err(SignatureProblem::Invalid) => {
                 // The next entry committed to this one's content when it was
-                // signed: if it still agrees, only the signature is wrong.
-                let confirmed = entries
+                // signed: if it disagrees, the content was edited; if it
+                // agrees, only the signature is wrong. The last entry has no
+                // witness, so all that can be said is that its signature fails.
+                let edited = entries
                     .get(index + 1)
-                    .is_some_and(|next| next.prev_hash == hash);
+                    .is_some_and(|next| next.prev_hash != hash);
                 let seq = entry.seq;
-                return Err(if confirmed {
-                    ChainBreak::BadSignature { index, seq }
-                } else {
+                return Err(if edited {
                     ChainBreak::Edited { index, seq }
+                } else {
+                    ChainBreak::BadSignature { index, seq }
                 });
             }
         }
@@ -534,6 +540,13 @@ mod tests {
         assert_eq!(
             verify_chain(A, &entries, &verifier, None),
             Err(ChainBreak::Edited { index: 2, seq: 2 })
+        );
+        // The last entry has no successor to testify: reported by position.
+        let (mut entries, _) = chain(A, 5, 0);
+        entries[4].record_type = "deal".into();
+        assert_eq!(
+            verify_chain(A, &entries, &verifier, None),
+            Err(ChainBreak::BadSignature { index: 4, seq: 4 })
         );
     }
 

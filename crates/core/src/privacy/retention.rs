@@ -49,6 +49,20 @@ pub enum ConsentFact {
     AllWithdrawn { at_ms: i64 },
 }
 
+impl ConsentFact {
+    /// The summary of a contact's ledger at `now_ms`.
+    pub fn from_ledger(ledger: &super::ConsentLedger, now_ms: i64) -> ConsentFact {
+        if let Some(at_ms) = ledger.all_withdrawn_since(now_ms) {
+            return ConsentFact::AllWithdrawn { at_ms };
+        }
+        if ledger.history().iter().any(|e| e.at_ms <= now_ms) {
+            ConsentFact::Given
+        } else {
+            ConsentFact::None
+        }
+    }
+}
+
 /// What retention needs to know about one record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RecordFacts {
@@ -235,6 +249,40 @@ mod tests {
                 at_ms: now - 30 * DAY_MS,
                 days: 30
             }
+        );
+    }
+
+    #[test]
+    fn consent_facts_come_from_the_ledger() {
+        use crate::privacy::consent::*;
+        let contact = Uuid::from_u128(1);
+        let entry = |n: u128, decision, at_ms| ConsentEntry {
+            id: Uuid::from_u128(n),
+            contact_id: contact,
+            purpose: Purpose::MarketingEmail,
+            basis: LawfulBasis::Consent,
+            decision,
+            source: "form".into(),
+            at_ms,
+            recorded_by: Actor {
+                user_id: Uuid::from_u128(2),
+                device_id: Uuid::from_u128(3),
+            },
+            recorded_ms: at_ms,
+        };
+        let ledger = ConsentLedger::from_entries(
+            contact,
+            [
+                entry(10, ConsentDecision::Given, 100),
+                entry(11, ConsentDecision::Withdrawn, 200),
+            ],
+        )
+        .unwrap();
+        assert_eq!(ConsentFact::from_ledger(&ledger, 50), ConsentFact::None);
+        assert_eq!(ConsentFact::from_ledger(&ledger, 150), ConsentFact::Given);
+        assert_eq!(
+            ConsentFact::from_ledger(&ledger, 250),
+            ConsentFact::AllWithdrawn { at_ms: 200 }
         );
     }
 
