@@ -23,10 +23,40 @@ pub enum ValueShape {
     Text,
 }
 
+/// Which classes a list masks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum MaskPolicy {
+    /// Sensitive and financial values ([`DataClass::is_masked`]).
+    #[default]
+    Confidential,
+    /// Every personal value too (phones, emails): for screens shown in
+    /// public places or to roles that only need to know a record exists.
+    AllPersonal,
+}
+
+impl MaskPolicy {
+    pub fn masks(self, class: DataClass) -> bool {
+        match self {
+            MaskPolicy::Confidential => class.is_masked(),
+            MaskPolicy::AllPersonal => class != DataClass::Public,
+        }
+    }
+}
+
 /// The form of `value` to show in a list: unchanged for classes that are not
 /// masked ([`DataClass::is_masked`]), masked otherwise.
 pub fn for_list(value: &str, class: DataClass, shape: ValueShape) -> String {
-    if class.is_masked() {
+    for_list_with(value, class, shape, MaskPolicy::Confidential)
+}
+
+/// [`for_list`] under a chosen policy.
+pub fn for_list_with(
+    value: &str,
+    class: DataClass,
+    shape: ValueShape,
+    policy: MaskPolicy,
+) -> String {
+    if policy.masks(class) {
         mask(value, shape)
     } else {
         value.to_owned()
@@ -118,5 +148,20 @@ mod tests {
             for_list("Retail", DataClass::Public, ValueShape::Text),
             "Retail"
         );
+    }
+
+    #[test]
+    fn the_all_personal_policy_masks_phones_too() {
+        let all = MaskPolicy::AllPersonal;
+        let phone = "+86 138 0013 1234";
+        assert_eq!(
+            for_list_with(phone, DataClass::Personal, ValueShape::Phone, all),
+            "••••1234"
+        );
+        assert_eq!(
+            for_list_with("Retail", DataClass::Public, ValueShape::Text, all),
+            "Retail"
+        );
+        assert!(!MaskPolicy::default().masks(DataClass::Personal));
     }
 }

@@ -350,6 +350,23 @@ impl SubjectRequest {
     }
 }
 
+/// Open requests with their urgency, most urgent first (earliest deadline,
+/// then earliest received); closed requests are left out.
+pub fn triage<'a>(
+    requests: &'a [SubjectRequest],
+    today: CivilDate,
+    due_soon_days: i64,
+    rules: &DeadlineRules,
+) -> Vec<(&'a SubjectRequest, Urgency)> {
+    let mut open: Vec<(&SubjectRequest, Urgency, CivilDate)> = requests
+        .iter()
+        .filter(|r| !r.status.is_closed())
+        .map(|r| (r, r.urgency(today, due_soon_days, rules), r.deadline(rules)))
+        .collect();
+    open.sort_by_key(|(r, _, deadline)| (*deadline, r.received_on, r.id));
+    open.into_iter().map(|(r, u, _)| (r, u)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,6 +468,34 @@ mod tests {
         assert_eq!(r.deadline(&rules), d(2024, 10, 23));
         rules.pipl.base = Period::Days(30);
         assert_eq!(r.deadline(&rules), d(2024, 10, 27));
+    }
+
+    #[test]
+    fn triage_lists_open_requests_most_urgent_first() {
+        let rules = DeadlineRules::default();
+        let mut a = request(Jurisdiction::Gdpr, d(2024, 1, 31)); // due 02-29
+        a.id = Uuid::from_u128(10);
+        let mut b = request(Jurisdiction::Ccpa, d(2024, 1, 1)); // due 02-15
+        b.id = Uuid::from_u128(11);
+        let mut c = request(Jurisdiction::Pipl, d(2024, 2, 1)); // due 02-22
+        c.id = Uuid::from_u128(12);
+        let mut closed = request(Jurisdiction::Gdpr, d(2024, 1, 1));
+        closed
+            .close(RequestOutcome::Fulfilled, d(2024, 1, 5))
+            .unwrap();
+        let all = [a, b, c, closed];
+        let got: Vec<(u128, Urgency)> = triage(&all, d(2024, 2, 20), 5, &rules)
+            .into_iter()
+            .map(|(r, u)| (r.id.as_u128(), u))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (11, Urgency::Overdue { days_late: 5 }),
+                (12, Urgency::DueSoon { days_left: 2 }),
+                (10, Urgency::OnTrack { days_left: 9 }),
+            ]
+        );
     }
 
     #[test]
