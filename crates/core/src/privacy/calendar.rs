@@ -14,14 +14,55 @@ use serde::{Deserialize, Serialize};
 /// Milliseconds in a day.
 pub const DAY_MS: i64 = 86_400_000;
 
-/// A date in the proleptic Gregorian calendar.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A date in the proleptic Gregorian calendar. Stored and serialised as
+/// `"YYYY-MM-DD"`; reading checks that the date exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CivilDate {
     pub year: i32,
     /// 1..=12.
     pub month: u8,
     /// 1..=31, valid for the month.
     pub day: u8,
+}
+
+impl std::str::FromStr for CivilDate {
+    type Err = InvalidDate;
+
+    /// Reads `"YYYY-MM-DD"` (years 0000-9999).
+    fn from_str(text: &str) -> Result<CivilDate, InvalidDate> {
+        let invalid = InvalidDate {
+            year: 0,
+            month: 0,
+            day: 0,
+        };
+        let b = text.as_bytes();
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            b.get(r.clone())?.iter().try_fold(0u32, |n, c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(invalid);
+        }
+        match (digits(0..4), digits(5..7), digits(8..10)) {
+            // Each part is at most 4 or 2 decimal digits, so the casts fit.
+            (Some(y), Some(m), Some(d)) => CivilDate::new(y as i32, m as u8, d as u8),
+            _ => Err(invalid),
+        }
+    }
+}
+
+impl Serialize for CivilDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for CivilDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CivilDate, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// A date that does not exist (month 13, 30 February, ...).
@@ -219,6 +260,27 @@ mod tests {
         assert!(CivilDate::new(2000, 2, 29).is_ok());
         assert!(CivilDate::new(2024, 13, 1).is_err());
         assert!(CivilDate::new(2024, 4, 31).is_err());
+    }
+
+    #[test]
+    fn dates_serialise_as_iso_strings_and_are_checked_on_reading() {
+        let date = d(2024, 2, 29);
+        assert_eq!(serde_json::to_string(&date).unwrap(), r#""2024-02-29""#);
+        assert_eq!(
+            serde_json::from_str::<CivilDate>(r#""2024-02-29""#).unwrap(),
+            date
+        );
+        for bad in [
+            r#""2023-02-29""#,
+            r#""2024-13-01""#,
+            r#""2024-1-01""#,
+            r#""20240229""#,
+            r#""2024-02-2x""#,
+            "20240229",
+        ] {
+            assert!(serde_json::from_str::<CivilDate>(bad).is_err(), "{bad}");
+        }
+        assert_eq!("0001-01-01".parse::<CivilDate>(), CivilDate::new(1, 1, 1));
     }
 
     #[test]

@@ -39,6 +39,17 @@ pub mod request;
 pub mod restriction;
 pub mod retention;
 
+/// Every record namespace this module stores, each a record type of its own
+/// (to be listed with [`crate::record::ALL_NAMESPACES`]).
+pub const NAMESPACES: [&str; 6] = [
+    consent::CONSENT_NAMESPACE,
+    request::REQUEST_NAMESPACE,
+    erasure::TOMBSTONE_NAMESPACE,
+    audit::AUDIT_NAMESPACE,
+    breach::BREACH_NAMESPACE,
+    processing::PROCESSING_NAMESPACE,
+];
+
 pub use anonymise::{AnonymiseError, Anonymised, anonymise_contact, contact_field_class};
 pub use calendar::{CivilDate, WorkingCalendar};
 pub use consent::{
@@ -48,3 +59,26 @@ pub use erasure::{ErasureCause, ErasureTombstone};
 pub use request::{DeadlineRules, Jurisdiction, RequestKind, SubjectRequest, Urgency};
 pub use restriction::{Decision, Inclusion, Operation, Restriction, decide};
 pub use retention::{RecordFacts, RetentionAction, RetentionCandidate, RetentionRule};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespaces_are_valid_distinct_and_new() {
+        let mut all: Vec<&str> = NAMESPACES.to_vec();
+        all.extend(crate::record::ALL_NAMESPACES);
+        let mut unique = all.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), all.len());
+        for ns in NAMESPACES {
+            assert!((1..=32).contains(&ns.len()), "{ns}");
+            assert!(
+                ns.bytes()
+                    .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-')),
+                "{ns}"
+            );
+        }
+    }
+}

@@ -12,8 +12,11 @@ use uuid::Uuid;
 
 use super::consent::LawfulBasis;
 
-/// Record namespace of the register (one record per vault).
-pub const PROCESSING_NAMESPACE: &str = "processing_register";
+/// Record namespace of processing activities: each activity is its own
+/// record (its id is the record id), so two people editing different
+/// activities never overwrite each other; the register is assembled from
+/// them and the controller details kept in settings.
+pub const PROCESSING_NAMESPACE: &str = "processing_activity";
 
 /// The business keeping the register (also the sender of breach notices).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -224,6 +224,10 @@ pub enum RequestError {
     ExtensionNotAllowed { jurisdiction: Jurisdiction },
     #[error("the extension asked for goes past the longest allowed (until {latest})")]
     ExtensionTooLong { latest: CivilDate },
+    /// GDPR art. 12(3) and the CCPA want the person told of an extension
+    /// within the first period.
+    #[error("the person must be told of an extension by {deadline}")]
+    ExtensionNotifiedTooLate { deadline: CivilDate },
     #[error("the request already has an extension")]
     AlreadyExtended,
     #[error("the request is already closed")]
@@ -297,6 +301,10 @@ impl SubjectRequest {
             return Err(RequestError::ExtensionNotAllowed {
                 jurisdiction: self.jurisdiction,
             });
+        }
+        let base = self.base_deadline(rules);
+        if extension.notified_on > base {
+            return Err(RequestError::ExtensionNotifiedTooLate { deadline: base });
         }
         let latest = self.latest_possible_deadline(rules);
         if extension
@@ -421,6 +429,14 @@ mod tests {
             r.extend(ext(3), &rules),
             Err(RequestError::ExtensionTooLong {
                 latest: d(2024, 4, 29)
+            })
+        );
+        let mut told_late = ext(2);
+        told_late.notified_on = d(2024, 3, 1);
+        assert_eq!(
+            r.extend(told_late, &rules),
+            Err(RequestError::ExtensionNotifiedTooLate {
+                deadline: d(2024, 2, 29)
             })
         );
         r.extend(ext(2), &rules).unwrap();

@@ -21,7 +21,12 @@
 //! - Backups ([`Keyring::create_backup`]) carry record keys wrapped under a
 //!   fresh *backup key*, and that backup key lives only in the keyring
 //!   (wrapped by the vault key), never in the backup file. Restoring a
-//!   backup ([`Keyring::restore_backup`]) needs it.
+//!   backup ([`Keyring::restore_backup`]) needs it, so a backup restores
+//!   lost records or devices together with the account's keyring (on the
+//!   server or any device), not without it.
+//! - The wrapping key is passed in as a [`VaultKey`] and named by its key id
+//!   in each entry, so when team portfolio keys arrive they wrap record keys
+//!   the same way.
 //!
 //! # What is guaranteed after `erase(r)` has reached the keyring copies
 //!
