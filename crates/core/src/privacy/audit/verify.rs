@@ -126,7 +126,7 @@ pub fn verify_chain(
         hashes.push(hash);
     }
     if let Some(head) = trusted {
-        match hashes.get(head.seq as usize) {
+        match usize::try_from(head.seq).ok().and_then(|i| hashes.get(i)) {
             None => {
                 return Err(ChainBreak::Truncated {
                     last_seq: hashes.len().checked_sub(1).map(|n| n as u64),
