@@ -88,8 +88,10 @@ proptest! {
         n in 1u32..40,
         holidays in prop::collection::btree_set(0i64..60, 0..8),
     ) {
-        let mut cal = WorkingCalendar::default();
-        cal.holidays = holidays.into_iter().map(|k| d.add_days(k)).collect();
+        let cal = WorkingCalendar {
+            holidays: holidays.into_iter().map(|k| d.add_days(k)).collect(),
+            ..WorkingCalendar::default()
+        };
         let due = cal.add_working_days(d, n);
         prop_assert!(cal.is_working_day(due));
         let counted = (1..=d.days_until(due)).filter(|&k| cal.is_working_day(d.add_days(k))).count();
