@@ -11,10 +11,11 @@
 //! | CCPA opt-out | 15 business days (regs §7026(f))| none                     |
 //! | PIPL         | 15 working days (configurable)  | 15 working days (config) |
 //!
-//! PIPL art. 50 only says requests are handled "in a timely manner"; 15
-//! working days follows the national standards' practice guidance and is a
-//! default, not the law: [`DeadlineRules`] lets the user set another
-//! period. Month arithmetic clamps to month ends ([`CivilDate::add_months`]):
+//! PIPL art. 50 only says requests are handled "in a timely manner" (及时)
+//! and sets no number. 15 working days is this product's default, a figure
+//! common in Chinese regulators' guidance for apps; it is not the law, and
+//! [`DeadlineRules`] lets the user set what their counsel advises (days,
+//! working days with their own holiday calendar, or months). Month arithmetic clamps to month ends ([`CivilDate::add_months`]):
 //! a GDPR request received on 31 January is due on 28 (or 29) February.
 
 use serde::{Deserialize, Serialize};
