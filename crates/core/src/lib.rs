@@ -1,6 +1,10 @@
 //! `coffer-core` is Coffer's domain model: contacts and their validation and
 //! normalisation, in-memory search, passphrase strength policy, unlock
-//! throttling, user settings and record namespaces. It works only on
+//! throttling, user settings, record namespaces, and the privacy controls
+//! for GDPR, CCPA and PIPL ([`privacy`]: consent ledger, data-subject
+//! requests and their deadlines, restriction, retention, anonymisation,
+//! masking, erasure tombstones, the signed audit log, the breach and
+//! processing registers). It works only on
 //! decrypted values handed to it and returns decisions; it never does I/O,
 //! never touches the browser, network or disk, never reads a clock (time
 //! comes in as unix milliseconds), and never formats a passphrase. The one
@@ -13,6 +17,7 @@ pub mod class;
 pub mod contact;
 pub mod i18n;
 pub mod passphrase;
+pub mod privacy;
 pub mod record;
 pub mod search;
 pub mod settings;
