@@ -28,3 +28,6 @@ pub use passphrase::{Strength, WeakReason, assess};
 pub use search::{SearchIndex, SearchResult};
 pub use settings::{Locale, Settings, SettingsError};
 pub use unlock::{UnlockThrottle, WaitMs};
+pub mod date;
+pub mod money;
+pub mod website;
