@@ -369,7 +369,7 @@ impl Money {
             }
         }
         for (i, c) in whole.chars().enumerate() {
-            if group && i > 0 && (whole.len() - i) % 3 == 0 {
+            if group && i > 0 && (whole.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
