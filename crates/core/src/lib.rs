@@ -10,14 +10,20 @@
 #![forbid(unsafe_code)]
 
 pub mod class;
+pub mod company;
 pub mod contact;
+pub mod custom_field;
+pub mod date;
 pub mod i18n;
+pub mod money;
 pub mod passphrase;
+pub mod problem;
 pub mod record;
 pub mod search;
 pub mod settings;
 pub mod text;
 pub mod unlock;
+pub mod website;
 
 pub use class::DataClass;
 pub use contact::{
@@ -28,6 +34,3 @@ pub use passphrase::{Strength, WeakReason, assess};
 pub use search::{SearchIndex, SearchResult};
 pub use settings::{Locale, Settings, SettingsError};
 pub use unlock::{UnlockThrottle, WaitMs};
-pub mod date;
-pub mod money;
-pub mod website;
