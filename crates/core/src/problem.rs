@@ -8,6 +8,7 @@ use std::fmt;
 
 use crate::company::UsccError;
 use crate::custom_field::CustomFieldError;
+use crate::pipeline::PipelineError;
 
 /// What is wrong with one input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -46,6 +47,8 @@ pub enum Problem {
     BeforeStart,
     /// Points at a pipeline or stage that does not exist.
     UnknownReference,
+    /// A pipeline's stages break a rule of [`crate::pipeline`].
+    Pipeline(PipelineError),
     /// A custom field value that does not fit its definition.
     Custom(CustomFieldError),
 }
