@@ -45,6 +45,9 @@ pub enum Problem {
     /// A time that comes before the one it must follow (an end before its
     /// start, an update before the creation).
     BeforeStart,
+    /// A choice that does not suit another field (a "no answer" outcome on
+    /// a meeting).
+    Unsuitable,
     /// Points at a pipeline or stage that does not exist.
     UnknownReference,
     /// A pipeline's stages break a rule of [`crate::pipeline`].
