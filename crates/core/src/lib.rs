@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod activity;
 pub mod class;
 pub mod company;
 pub mod contact;
@@ -23,7 +24,9 @@ pub mod problem;
 pub mod record;
 pub mod search;
 pub mod settings;
+pub mod task;
 pub mod text;
+pub mod ticket;
 pub mod unlock;
 pub mod website;
 
