@@ -38,7 +38,7 @@ pub struct Company {
     /// Bare lowercase domain, "example.com"; used to match contacts'
     /// email addresses to their company.
     pub domain: String,
-    /// Full address of the home page, "https://www.example.com".
+    /// Full address of the home page, `https://www.example.com`.
     pub website: String,
     pub industry: String,
     pub size: SizeBand,
