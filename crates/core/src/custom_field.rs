@@ -38,6 +38,7 @@ use crate::contact::{is_plausible_email, is_plausible_phone};
 use crate::date::{CivilDate, DateError};
 use crate::money::{Currency, Money};
 use crate::problem::{Problem, Problems, too_long};
+use crate::record::{FIELD_DEF_NAMESPACE, impl_record};
 use crate::text::{collapse_whitespace, fold};
 use crate::website::normalize_url;
 
@@ -115,6 +116,8 @@ pub struct CustomFieldDef {
     /// Unix milliseconds.
     pub updated_ms: i64,
 }
+
+impl_record!(CustomFieldDef, FIELD_DEF_NAMESPACE);
 
 /// Which input of a definition's form a problem belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
