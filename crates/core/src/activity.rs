@@ -46,7 +46,22 @@ pub struct Activity {
     pub custom: CustomValues,
 }
 
-impl_record!(Activity, ACTIVITY_NAMESPACE);
+impl_record!(Activity, ACTIVITY_NAMESPACE, {
+    id: Public,
+    kind: Public,
+    subject: Personal,
+    contact_ids: Personal,
+    company_ids: Personal,
+    deal_ids: Personal,
+    start_ms: Personal,
+    duration_minutes: Personal,
+    outcome: Personal,
+    notes: Sensitive,
+    owner: Public,
+    created_ms: Public,
+    updated_ms: Public,
+    custom: Personal,
+});
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -117,7 +117,18 @@ pub struct CustomFieldDef {
     pub updated_ms: i64,
 }
 
-impl_record!(CustomFieldDef, FIELD_DEF_NAMESPACE);
+impl_record!(CustomFieldDef, FIELD_DEF_NAMESPACE, {
+    id: Public,
+    record: Public,
+    label: Public,
+    kind: Public,
+    options: Public,
+    required: Public,
+    class: Public,
+    currency: Public,
+    created_ms: Public,
+    updated_ms: Public,
+});
 
 /// Which input of a definition's form a problem belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -65,7 +65,22 @@ pub struct Deal {
     pub custom: CustomValues,
 }
 
-impl_record!(Deal, DEAL_NAMESPACE);
+impl_record!(Deal, DEAL_NAMESPACE, {
+    id: Public,
+    name: Personal,
+    amount: Financial,
+    close_date: Personal,
+    stage: Public,
+    probability: Financial,
+    contacts: Personal,
+    company_id: Personal,
+    owner: Public,
+    tags: Personal,
+    notes: Sensitive,
+    created_ms: Public,
+    updated_ms: Public,
+    custom: Personal,
+});
 
 /// Where a deal is, since when, and where it was before.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -51,7 +51,13 @@ pub struct Pipeline {
     pub updated_ms: i64,
 }
 
-impl_record!(Pipeline, PIPELINE_NAMESPACE);
+impl_record!(Pipeline, PIPELINE_NAMESPACE, {
+    id: Public,
+    name: Public,
+    stages: Public,
+    created_ms: Public,
+    updated_ms: Public,
+});
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -10,6 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use crate::class::DataClass;
+
 /// A [`crate::contact::Contact`].
 pub const CONTACT_NAMESPACE: &str = "contact";
 /// The user's [`crate::settings::Settings`].
@@ -59,6 +61,20 @@ pub enum LoadError {
 pub trait Record: Serialize + DeserializeOwned {
     const NAMESPACE: &'static str;
 
+    /// The [`DataClass`] of each top-level JSON field, for privacy rules and
+    /// per-class envelopes. A test per type checks that every field it
+    /// writes is listed.
+    const FIELD_CLASSES: &'static [(&'static str, DataClass)];
+
+    /// The class of top-level field `key`. Fields this version does not
+    /// know (written by a newer one) count as sensitive, to be safe.
+    fn field_class(key: &str) -> DataClass {
+        Self::FIELD_CLASSES
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(DataClass::Sensitive, |&(_, c)| c)
+    }
+
     fn id(&self) -> Uuid;
 
     /// The plaintext form that gets encrypted.
@@ -78,11 +94,14 @@ pub trait Record: Serialize + DeserializeOwned {
     }
 }
 
-/// Implements [`Record`] for a struct with an `id: Uuid` field.
+/// Implements [`Record`] for a struct with an `id: Uuid` field, given its
+/// namespace and its fields' classes (`name: Class`, as in [`DataClass`]).
 macro_rules! impl_record {
-    ($t:ty, $ns:expr) => {
+    ($t:ty, $ns:expr, { $($key:ident: $class:ident),* $(,)? }) => {
         impl $crate::record::Record for $t {
             const NAMESPACE: &'static str = $ns;
+            const FIELD_CLASSES: &'static [(&'static str, $crate::class::DataClass)] =
+                &[$((stringify!($key), $crate::class::DataClass::$class)),*];
             fn id(&self) -> ::uuid::Uuid {
                 self.id
             }
@@ -90,6 +109,23 @@ macro_rules! impl_record {
     };
 }
 pub(crate) use impl_record;
+
+/// Asserts that every top-level key `record` writes has a class listed,
+/// and no class is listed for a key it does not write.
+#[cfg(test)]
+pub(crate) fn assert_fields_classified<T: Record>(record: &T) {
+    let value: serde_json::Value = serde_json::from_slice(&record.to_json()).unwrap();
+    let mut written: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut listed: Vec<&str> = T::FIELD_CLASSES.iter().map(|(k, _)| *k).collect();
+    written.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(written, listed, "{}", T::NAMESPACE);
+}
 
 #[cfg(test)]
 mod tests {
@@ -113,5 +149,25 @@ mod tests {
                 .iter()
                 .all(|n| n.bytes().all(|b| b.is_ascii_lowercase()))
         );
+    }
+
+    #[test]
+    fn every_written_field_has_a_class() {
+        assert_fields_classified(&crate::company::Company::default());
+        assert_fields_classified(&crate::pipeline::Pipeline::default());
+        assert_fields_classified(&crate::deal::Deal::default());
+        assert_fields_classified(&crate::activity::Activity::default());
+        assert_fields_classified(&crate::task::Task::default());
+        assert_fields_classified(&crate::ticket::Ticket::default());
+        assert_fields_classified(&crate::custom_field::CustomFieldDef::default());
+    }
+
+    #[test]
+    fn money_is_financial_notes_sensitive_and_unknown_fields_sensitive() {
+        use crate::deal::Deal;
+        assert_eq!(Deal::field_class("amount"), DataClass::Financial);
+        assert_eq!(Deal::field_class("notes"), DataClass::Sensitive);
+        assert_eq!(Deal::field_class("stage"), DataClass::Public);
+        assert_eq!(Deal::field_class("from_the_future"), DataClass::Sensitive);
     }
 }

@@ -49,7 +49,21 @@ pub struct Task {
     pub custom: CustomValues,
 }
 
-impl_record!(Task, TASK_NAMESPACE);
+impl_record!(Task, TASK_NAMESPACE, {
+    id: Public,
+    title: Personal,
+    notes: Sensitive,
+    due: Personal,
+    assignee: Public,
+    status: Public,
+    reminder: Personal,
+    contact_ids: Personal,
+    company_ids: Personal,
+    deal_ids: Personal,
+    created_ms: Public,
+    updated_ms: Public,
+    custom: Personal,
+});
 
 /// When a task is due: `{"date": "2026-11-23"}` or `{"at": <unix ms>}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

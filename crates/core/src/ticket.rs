@@ -54,7 +54,20 @@ pub struct Ticket {
     pub custom: CustomValues,
 }
 
-impl_record!(Ticket, TICKET_NAMESPACE);
+impl_record!(Ticket, TICKET_NAMESPACE, {
+    id: Public,
+    subject: Personal,
+    description: Sensitive,
+    status: Public,
+    priority: Public,
+    contact_id: Personal,
+    company_id: Personal,
+    assignee: Public,
+    tags: Personal,
+    created_ms: Public,
+    updated_ms: Public,
+    custom: Personal,
+});
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

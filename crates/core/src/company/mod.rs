@@ -55,7 +55,22 @@ pub struct Company {
     pub custom: CustomValues,
 }
 
-impl_record!(Company, COMPANY_NAMESPACE);
+impl_record!(Company, COMPANY_NAMESPACE, {
+    id: Public,
+    name: Personal,
+    domain: Personal,
+    website: Personal,
+    industry: Public,
+    size: Public,
+    registration: Personal,
+    addresses: Personal,
+    owner: Public,
+    tags: Personal,
+    notes: Sensitive,
+    created_ms: Public,
+    updated_ms: Public,
+    custom: Personal,
+});
 
 /// Head count, in the bands most CRMs and business registers use.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
