@@ -71,7 +71,7 @@ impl_record!(Deal, DEAL_NAMESPACE, {
     amount: Financial,
     close_date: Personal,
     stage: Public,
-    probability: Financial,
+    probability: Public,
     contacts: Personal,
     company_id: Personal,
     owner: Public,
@@ -222,6 +222,12 @@ impl Deal {
         let p = self.probability(pipeline)?;
         // `probability` never exceeds 100, so weighting cannot fail.
         self.amount?.weighted(p).ok()
+    }
+
+    /// Whether the deal is still open after its expected close date
+    /// (`today` is the user's local date, [`CivilDate::from_unix_ms`]).
+    pub fn is_past_close_date(&self, pipeline: &Pipeline, today: CivilDate) -> bool {
+        self.is_open(pipeline) && self.close_date.is_some_and(|d| d < today)
     }
 
     /// How long the deal has been in its current stage.
@@ -507,6 +513,21 @@ mod tests {
             d.moved_to_stage(&other, id(4), 9_000),
             Err(DealError::WrongPipeline)
         );
+    }
+
+    #[test]
+    fn open_deals_past_their_close_date_are_flagged() {
+        let p = default_pipeline();
+        let day = |s| CivilDate::parse(s).unwrap();
+        let d = Deal {
+            close_date: Some(day("2026-11-20")),
+            ..deal()
+        };
+        assert!(d.is_past_close_date(&p, day("2026-11-21")));
+        assert!(!d.is_past_close_date(&p, day("2026-11-20")));
+        let won = d.moved_to_stage(&p, id(5), 9).unwrap();
+        assert!(!won.is_past_close_date(&p, day("2026-12-01")));
+        assert!(!deal().is_past_close_date(&p, day("2026-12-01")));
     }
 
     #[test]
