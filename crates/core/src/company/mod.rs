@@ -357,6 +357,24 @@ impl Company {
     }
 }
 
+/// The company whose domain the email address belongs to: its domain, or a
+/// subdomain of it ("ann@sales.example.com" matches "example.com"). The
+/// longest matching domain wins; `None` when none matches.
+pub fn company_for_email<'a>(companies: &'a [Company], email: &str) -> Option<&'a Company> {
+    let (_, domain) = email.trim().rsplit_once('@')?;
+    let domain = domain.to_lowercase();
+    companies
+        .iter()
+        .filter(|c| !c.domain.is_empty())
+        .filter(|c| {
+            domain == c.domain
+                || domain
+                    .strip_suffix(c.domain.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
+        })
+        .max_by_key(|c| c.domain.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,6 +494,30 @@ mod tests {
             CompanyField::Custom(def.id),
             Problem::Custom(CustomFieldError::Required)
         ));
+    }
+
+    #[test]
+    fn emails_match_companies_by_domain_and_subdomain() {
+        let a = Company {
+            domain: "example.com".into(),
+            ..company()
+        };
+        let b = Company {
+            id: Uuid::from_u128(2),
+            domain: "cn.example.com".into(),
+            ..company()
+        };
+        let none = Company {
+            id: Uuid::from_u128(3),
+            ..company()
+        };
+        let all = [a, b, none];
+        let found = |e| company_for_email(&all, e).map(|c| c.id.as_u128());
+        assert_eq!(found("ann@Example.COM"), Some(1));
+        assert_eq!(found("ann@sales.example.com"), Some(1));
+        assert_eq!(found("wei@cn.example.com"), Some(2));
+        assert_eq!(found("eve@notexample.com"), None);
+        assert_eq!(found("no-at-sign"), None);
     }
 
     #[test]
