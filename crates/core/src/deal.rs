@@ -11,8 +11,9 @@
 //!   [`Deal::moved_to_stage`] within the pipeline, and
 //!   [`Deal::moved_to_pipeline`] to another one (stages mapped by
 //!   [`map_stage`] unless the user picks one).
-//! - [`weighted_total`] and [`stage_totals`] sum deals per currency for
-//!   forecasts and the pipeline board; currencies are never converted.
+//! - [`weighted_total`], [`weighted_by_close_month`] and [`stage_totals`]
+//!   sum deals per currency for forecasts and the pipeline board;
+//!   currencies are never converted.
 //!
 //! The place in the pipeline (`stage`: pipeline, stage, entry time and
 //! history) is one top-level field, so concurrent moves on two devices
@@ -402,6 +403,32 @@ pub fn weighted_total<'a>(
     }))
 }
 
+/// The forecast by month of expected close: weighted amounts of the open
+/// deals that have a close date, per `(year, month)` in order, each split
+/// per currency. Deals without an amount, close date or known stage are
+/// skipped.
+pub fn weighted_by_close_month<'a>(
+    deals: impl IntoIterator<Item = &'a Deal>,
+    pipelines: &[Pipeline],
+) -> Result<Vec<((u16, u8), Vec<Money>)>, MoneyError> {
+    let mut months: std::collections::BTreeMap<(u16, u8), Vec<Money>> = Default::default();
+    for d in deals {
+        let Some(p) = pipeline_of(d, pipelines) else {
+            continue;
+        };
+        if let (true, Some(date), Some(w)) = (d.is_open(p), d.close_date, d.weighted_amount(p)) {
+            months
+                .entry((date.year(), date.month()))
+                .or_default()
+                .push(w);
+        }
+    }
+    months
+        .into_iter()
+        .map(|(month, amounts)| Ok((month, sum_by_currency(amounts)?)))
+        .collect()
+}
+
 /// One column of the pipeline board.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StageTotal {
@@ -645,6 +672,33 @@ mod tests {
         assert_eq!(board[2].amounts, [Money::new(5_000, Currency::USD)]);
         assert_eq!(board[4].count, 1);
         assert_eq!(board[5].count, 0);
+    }
+
+    #[test]
+    fn forecast_groups_open_deals_by_close_month() {
+        let p = default_pipeline();
+        let on = |date: &str, minor| Deal {
+            close_date: Some(CivilDate::parse(date).unwrap()),
+            amount: Some(Money::new(minor, Currency::CNY)),
+            ..deal()
+        };
+        let won = on("2026-12-01", 5_000)
+            .moved_to_stage(&p, id(5), 9)
+            .unwrap();
+        let deals = [
+            on("2026-12-31", 1_000),
+            on("2027-01-02", 2_000),
+            on("2026-12-01", 3_000),
+            won,
+            deal(),
+        ];
+        assert_eq!(
+            weighted_by_close_month(&deals, std::slice::from_ref(&p)),
+            Ok(vec![
+                ((2026, 12), vec![Money::new(400, Currency::CNY)]),
+                ((2027, 1), vec![Money::new(200, Currency::CNY)]),
+            ])
+        );
     }
 
     #[test]
