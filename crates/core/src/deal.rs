@@ -403,14 +403,23 @@ pub fn weighted_total<'a>(
     }))
 }
 
+/// One month of [`weighted_by_close_month`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthTotal {
+    pub year: u16,
+    /// 1–12.
+    pub month: u8,
+    pub amounts: Vec<Money>,
+}
+
 /// The forecast by month of expected close: weighted amounts of the open
-/// deals that have a close date, per `(year, month)` in order, each split
+/// deals that have a close date, per month in order, each split
 /// per currency. Deals without an amount, close date or known stage are
 /// skipped.
 pub fn weighted_by_close_month<'a>(
     deals: impl IntoIterator<Item = &'a Deal>,
     pipelines: &[Pipeline],
-) -> Result<Vec<((u16, u8), Vec<Money>)>, MoneyError> {
+) -> Result<Vec<MonthTotal>, MoneyError> {
     let mut months: std::collections::BTreeMap<(u16, u8), Vec<Money>> = Default::default();
     for d in deals {
         let Some(p) = pipeline_of(d, pipelines) else {
@@ -425,7 +434,13 @@ pub fn weighted_by_close_month<'a>(
     }
     months
         .into_iter()
-        .map(|(month, amounts)| Ok((month, sum_by_currency(amounts)?)))
+        .map(|((year, month), amounts)| {
+            Ok(MonthTotal {
+                year,
+                month,
+                amounts: sum_by_currency(amounts)?,
+            })
+        })
         .collect()
 }
 
@@ -695,8 +710,16 @@ mod tests {
         assert_eq!(
             weighted_by_close_month(&deals, std::slice::from_ref(&p)),
             Ok(vec![
-                ((2026, 12), vec![Money::new(400, Currency::CNY)]),
-                ((2027, 1), vec![Money::new(200, Currency::CNY)]),
+                MonthTotal {
+                    year: 2026,
+                    month: 12,
+                    amounts: vec![Money::new(400, Currency::CNY)]
+                },
+                MonthTotal {
+                    year: 2027,
+                    month: 1,
+                    amounts: vec![Money::new(200, Currency::CNY)]
+                },
             ])
         );
     }
