@@ -81,7 +81,8 @@ pub enum ActivityKind {
 pub enum Outcome {
     /// Not recorded.
     #[default]
-    None,
+    #[serde(rename = "none")]
+    NotRecorded,
     /// A call or meeting that took place.
     Completed,
     Connected,
@@ -101,12 +102,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The outcomes offered for `kind`, [`Outcome::None`] first.
+    /// The outcomes offered for `kind`, [`Outcome::NotRecorded`] first.
     pub fn choices(kind: ActivityKind) -> &'static [Outcome] {
         use Outcome::*;
         match kind {
             ActivityKind::Call => &[
-                None,
+                NotRecorded,
                 Connected,
                 NoAnswer,
                 LeftVoicemail,
@@ -115,9 +116,16 @@ impl Outcome {
                 Completed,
                 Other,
             ],
-            ActivityKind::Meeting => &[None, Completed, Cancelled, NoShow, Rescheduled, Other],
-            ActivityKind::Email => &[None, Sent, Replied, Bounced, Other],
-            ActivityKind::Note => &[None],
+            ActivityKind::Meeting => &[
+                NotRecorded,
+                Completed,
+                Cancelled,
+                NoShow,
+                Rescheduled,
+                Other,
+            ],
+            ActivityKind::Email => &[NotRecorded, Sent, Replied, Bounced, Other],
+            ActivityKind::Note => &[NotRecorded],
         }
     }
 
@@ -257,7 +265,11 @@ mod tests {
         assert!(!Outcome::NoAnswer.fits(ActivityKind::Meeting));
         assert!(Outcome::NoShow.fits(ActivityKind::Meeting));
         assert!(Outcome::Bounced.fits(ActivityKind::Email));
-        assert!(Outcome::None.fits(ActivityKind::Note));
+        assert!(Outcome::NotRecorded.fits(ActivityKind::Note));
+        assert_eq!(
+            serde_json::to_string(&Outcome::NotRecorded).unwrap(),
+            r#""none""#
+        );
         assert!(!Outcome::Completed.fits(ActivityKind::Note));
         let e = Activity {
             outcome: Outcome::Bounced,
