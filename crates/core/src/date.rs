@@ -153,6 +153,12 @@ impl CivilDate {
         })
     }
 
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    pub fn weekday(self) -> u8 {
+        // 1970-01-01 was a Thursday (4); the result is in 1..=7.
+        ((self.days_since_epoch() + 3).rem_euclid(7) + 1) as u8
+    }
+
     /// The date `days` later (earlier when negative), or `None` when that
     /// leaves years 1–9999.
     pub fn add_days(self, days: i64) -> Option<CivilDate> {
@@ -261,6 +267,15 @@ mod tests {
         );
         assert_eq!(CivilDate::MAX.add_days(1), None);
         assert_eq!(CivilDate::MIN.add_days(-1), None);
+    }
+
+    #[test]
+    fn weekdays_are_iso_numbered() {
+        assert_eq!(date(1970, 1, 1).weekday(), 4);
+        assert_eq!(date(2026, 11, 23).weekday(), 1);
+        assert_eq!(date(2026, 11, 29).weekday(), 7);
+        assert_eq!(date(1969, 12, 29).weekday(), 1);
+        assert_eq!(CivilDate::MIN.weekday(), 1);
     }
 
     #[test]
