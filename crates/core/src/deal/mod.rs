@@ -235,6 +235,15 @@ impl Deal {
         self.is_open(pipeline) && self.close_date.is_some_and(|d| d < today)
     }
 
+    /// When the deal was won or lost (it entered its closed stage); `None`
+    /// while open or when the stage is unknown.
+    pub fn closed_ms(&self, pipeline: &Pipeline) -> Option<i64> {
+        match self.status(pipeline)? {
+            StageKind::Open => None,
+            StageKind::Won | StageKind::Lost => Some(self.stage.entered_ms),
+        }
+    }
+
     /// How long the deal has been in its current stage.
     pub fn time_in_stage_ms(&self, now_ms: i64) -> i64 {
         now_ms.saturating_sub(self.stage.entered_ms).max(0)
@@ -425,8 +434,10 @@ mod tests {
             d.weighted_amount(&p),
             Some(Money::new(35_000, Currency::CNY))
         );
+        assert_eq!(d.closed_ms(&p), None);
         let won = d.moved_to_stage(&p, id(5), 2_000).unwrap();
         assert!(won.is_won(&p) && !won.is_open(&p));
+        assert_eq!(won.closed_ms(&p), Some(2_000));
         assert_eq!(won.probability(&p), Some(100));
         let lost = d.moved_to_stage(&p, id(6), 2_000).unwrap();
         assert!(lost.is_lost(&p));
