@@ -24,6 +24,14 @@
 //!
 //! Stored as `{"minor": 123456, "currency": "USD"}`: both parts in one value,
 //! so a merge can never pair one device's number with another's currency.
+//! Adding a currency to the table is a format change in one direction: an
+//! older version refuses a record holding a code it does not know (the app
+//! reports the record as unreadable and leaves it untouched).
+//!
+//! Limits: "," always groups by three and "." is always the decimal point,
+//! in both locales; Indian lakh grouping ("1,23,456") and decimal commas
+//! ("1.234,56") are refused with [`MoneyError::MisplacedGroupSeparator`]
+//! rather than guessed.
 
 use std::fmt;
 
@@ -51,8 +59,9 @@ pub enum MoneyError {
     /// mistake, so it is refused rather than guessed.
     #[error("digit group separators are misplaced")]
     MisplacedGroupSeparator,
-    /// More non-zero digits after the point than the currency has (three for
-    /// USD, any for JPY). Trailing zeros are fine: "¥100.00" is 100 yen.
+    /// A non-zero digit beyond the currency's decimals ("1.234" for USD,
+    /// "1.5" for JPY). Extra trailing zeros are fine: "¥100.00" is 100 yen
+    /// and "1.230" is $1.23.
     #[error("too many decimals for the currency (at most {max})")]
     TooManyDecimals { max: u8 },
     /// Beyond ±(2^63 − 1) minor units, or a sum or difference that would be.
