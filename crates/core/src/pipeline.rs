@@ -597,4 +597,54 @@ pub(crate) mod tests {
         assert_eq!(map_stage(&from, id(1), &to), Some(id(22)));
         assert_eq!(map_stage(&from, id(99), &to), None);
     }
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Add(u8, u8, usize),
+        Rename(usize, u8),
+        SetProbability(usize, u8),
+        Move(usize, usize),
+        Remove(usize),
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0u8..40, 0u8..=110, 0usize..12).prop_map(|(n, p, i)| Op::Add(n, p, i)),
+            (0usize..12, 0u8..40).prop_map(|(i, n)| Op::Rename(i, n)),
+            (0usize..12, 0u8..=110).prop_map(|(i, p)| Op::SetProbability(i, p)),
+            (0usize..12, 0usize..12).prop_map(|(i, j)| Op::Move(i, j)),
+            (0usize..12).prop_map(Op::Remove),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever edits succeed or fail, the pipeline always satisfies
+        /// every rule, and a failed edit changes nothing.
+        #[test]
+        fn edits_never_break_the_rules(ops in proptest::collection::vec(op(), 0..60)) {
+            let mut p = default_pipeline();
+            let mut next = 1000u128;
+            for op in ops {
+                let before = p.clone();
+                // Stage picked by index, wrapping, so both open and closed
+                // stages are tried.
+                let at = |i: usize| p.stages[i % p.stages.len()].id;
+                let result = match op {
+                    Op::Add(n, prob, i) => {
+                        next += 1;
+                        p.add_stage(id(next), &format!("S{n}"), prob, i, 1)
+                    }
+                    Op::Rename(i, n) => p.rename_stage(at(i), &format!("S{n}"), 1),
+                    Op::SetProbability(i, prob) => p.set_probability(at(i), prob, 1),
+                    Op::Move(i, j) => p.move_stage(at(i), j, 1),
+                    Op::Remove(i) => p.remove_stage(at(i), 1).map(|_| ()),
+                };
+                if result.is_err() {
+                    proptest::prop_assert_eq!(&p, &before);
+                }
+                proptest::prop_assert_eq!(p.validate(), Ok(()));
+            }
+        }
+    }
 }
