@@ -443,4 +443,34 @@ mod tests {
         let e = Task::new(id(1), " ".into(), 0).validate(&[]).unwrap_err();
         assert!(e.contains(TaskField::Title, Problem::Required));
     }
+
+    proptest::proptest! {
+        /// As time passes an open task only moves towards overdue:
+        /// upcoming, then today, then overdue, never back.
+        #[test]
+        fn buckets_only_move_towards_overdue(
+            at in 0i64..4_000_000_000_000,
+            by_date in proptest::bool::ANY,
+            offset in -720i32..=840,
+            mut nows in proptest::collection::vec(0i64..4_000_000_000_000, 1..20),
+        ) {
+            let d = if by_date {
+                Due::Date(CivilDate::from_unix_ms(at, offset).unwrap())
+            } else {
+                Due::At(at)
+            };
+            nows.sort_unstable();
+            let rank = |b| match b {
+                TaskBucket::Upcoming => 0,
+                TaskBucket::Today => 1,
+                TaskBucket::Overdue => 2,
+                other => panic!("{other:?}"),
+            };
+            let ranks: Vec<i32> = nows
+                .iter()
+                .map(|&now| rank(due(d).bucket(now, offset).unwrap()))
+                .collect();
+            proptest::prop_assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{:?}", ranks);
+        }
+    }
 }
