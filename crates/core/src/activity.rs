@@ -60,7 +60,8 @@ impl_record!(Activity, ACTIVITY_NAMESPACE, {
     owner: Public,
     created_ms: Public,
     updated_ms: Public,
-    custom: Personal,
+    // Per value in truth: see `custom_field::split_by_class`.
+    custom: Sensitive,
 });
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -21,6 +21,8 @@
 //! | `email`, `phone` | string, checked like a contact's           |
 //!
 //! `null`, `""` and `[]` mean "no value" and are dropped by normalisation.
+//! Each value has its definition's class: [`split_by_class`] splits a
+//! record's values so each part is sealed with the key of its class.
 //! Values whose definition is unknown (deleted, or not synced yet) are kept
 //! untouched and not validated, so no data is lost while definitions
 //! change. The `custom` map is one top-level field of its record, so two
@@ -407,6 +409,25 @@ pub fn validate_custom(
         .collect()
 }
 
+/// A record's custom values split by the [`DataClass`] of their
+/// definitions, so each part can go into the envelope of its class (a
+/// currency field marked financial stays out of reach of roles without the
+/// financial key). Values without a definition for this record type count
+/// as sensitive. Joining the parts back is a plain union: the keys are
+/// disjoint.
+pub fn split_by_class(
+    defs: &[CustomFieldDef],
+    record: RecordKind,
+    values: &CustomValues,
+) -> BTreeMap<DataClass, CustomValues> {
+    let mut out: BTreeMap<DataClass, CustomValues> = BTreeMap::new();
+    for (id, v) in values {
+        let class = find(defs, record, *id).map_or(DataClass::Sensitive, |d| d.class);
+        out.entry(class).or_default().insert(*id, v.clone());
+    }
+    out
+}
+
 /// [`validate_custom`] into a record's problem list, with `field` naming
 /// the custom input.
 pub(crate) fn check_custom<F: Copy + PartialEq>(
@@ -651,6 +672,29 @@ mod tests {
                 )
             ]
         );
+    }
+
+    #[test]
+    fn values_split_by_the_class_of_their_definition() {
+        let money = CustomFieldDef {
+            id: Uuid::from_u128(2),
+            ..def(FieldKind::Currency)
+        };
+        let text = def(FieldKind::Text);
+        let values: CustomValues = [
+            (Uuid::from_u128(1), json!("hi")),
+            (Uuid::from_u128(2), json!({"minor": 5, "currency": "USD"})),
+            (Uuid::from_u128(3), json!("orphan")),
+        ]
+        .into_iter()
+        .collect();
+        let parts = split_by_class(&[text, money], RecordKind::Deal, &values);
+        let keys = |c| parts[&c].keys().map(|k| k.as_u128()).collect::<Vec<_>>();
+        assert_eq!(keys(DataClass::Personal), [1]);
+        assert_eq!(keys(DataClass::Financial), [2]);
+        assert_eq!(keys(DataClass::Sensitive), [3]);
+        let joined: CustomValues = parts.into_values().flatten().collect();
+        assert_eq!(joined, values);
     }
 
     #[test]

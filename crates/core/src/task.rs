@@ -62,7 +62,8 @@ impl_record!(Task, TASK_NAMESPACE, {
     deal_ids: Personal,
     created_ms: Public,
     updated_ms: Public,
-    custom: Personal,
+    // Per value in truth: see `custom_field::split_by_class`.
+    custom: Sensitive,
 });
 
 /// When a task is due: `{"date": "2026-11-23"}` or `{"at": <unix ms>}`.

@@ -66,7 +66,8 @@ impl_record!(Ticket, TICKET_NAMESPACE, {
     tags: Personal,
     created_ms: Public,
     updated_ms: Public,
-    custom: Personal,
+    // Per value in truth: see `custom_field::split_by_class`.
+    custom: Sensitive,
 });
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -69,7 +69,8 @@ impl_record!(Company, COMPANY_NAMESPACE, {
     notes: Sensitive,
     created_ms: Public,
     updated_ms: Public,
-    custom: Personal,
+    // Per value in truth: see `custom_field::split_by_class`.
+    custom: Sensitive,
 });
 
 /// Head count, in the bands most CRMs and business registers use.

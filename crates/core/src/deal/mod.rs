@@ -84,7 +84,8 @@ impl_record!(Deal, DEAL_NAMESPACE, {
     notes: Sensitive,
     created_ms: Public,
     updated_ms: Public,
-    custom: Personal,
+    // Per value in truth: see `custom_field::split_by_class`.
+    custom: Sensitive,
 });
 
 /// Where a deal is, since when, and where it was before.
