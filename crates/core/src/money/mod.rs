@@ -271,6 +271,14 @@ impl fmt::Display for Money {
 
 /// Parses the digits of an amount (no sign, no symbol) into minor units.
 fn parse_unsigned(body: &str, exponent: u8) -> Result<i64, MoneyError> {
+    // Checked first so that the byte slicing below is on char boundaries:
+    // the body may hold any character between its first and last digit.
+    if !body
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        return Err(MoneyError::NotANumber);
+    }
     let (whole, frac) = match body.split_once('.') {
         Some((w, f)) => (w, f),
         None => (body, ""),
@@ -386,6 +394,10 @@ mod tests {
             ("$", usd, MoneyError::NotANumber),
             ("abc", usd, MoneyError::NotANumber),
             ("12a4", usd, MoneyError::NotANumber),
+            // A digit of another script after the point: refused, not a
+            // panic on slicing inside it.
+            (".\u{11D60}0", usd, MoneyError::NotANumber),
+            ("1.5€5", usd, MoneyError::NotANumber),
             ("1.2.3", usd, MoneyError::NotANumber),
             ("--5", usd, MoneyError::NotANumber),
             ("5-", usd, MoneyError::NotANumber),
