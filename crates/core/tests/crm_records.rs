@@ -11,6 +11,7 @@ use coffer_core::pipeline::{DefaultStage, Pipeline, StageKind};
 use coffer_core::record::{ALL_NAMESPACES, Record};
 use coffer_core::task::{Due, Task, TaskStatus};
 use coffer_core::ticket::{Ticket, TicketStatus};
+use coffer_core::website::{domain_of, normalize_url};
 use coffer_core::{Activity, ActivityKind, Locale};
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -168,6 +169,25 @@ proptest! {
     fn money_parse_never_panics(s in "\\PC*", c in 0usize..13) {
         let currency = Currency::all().nth(c).unwrap();
         let _ = Money::parse(&s, currency);
+    }
+
+    #[test]
+    fn text_parsers_never_panic_and_normalisers_are_idempotent(s in "\\PC*") {
+        let _ = CivilDate::parse(&s);
+        let _ = validate_uscc(&normalize_uscc(&s));
+        let _ = uscc_check_char(&s);
+        if let Some(url) = normalize_url(&s) {
+            prop_assert_eq!(normalize_url(&url), Some(url.clone()));
+            prop_assert!(domain_of(&url).is_some());
+        }
+    }
+
+    #[test]
+    fn url_normalisation_is_idempotent(s in messy_text()) {
+        if let Some(url) = normalize_url(&s) {
+            prop_assert_eq!(normalize_url(&url), Some(url.clone()));
+            prop_assert!(domain_of(&url).is_some());
+        }
     }
 
     #[test]
