@@ -144,6 +144,125 @@ macro_rules! account_methods {
                 Ok(done.rows_affected() == 1)
             }
 
+            pub(super) async fn recovery(
+                &self,
+                name: &str,
+            ) -> Result<Option<AccountRecord>, StoreError> {
+                let row: Option<(Vec<u8>, Vec<u8>)> = sqlx::query_as(
+                    "SELECT password_file, wrapped_bundle FROM recovery_credentials \
+                     WHERE account = $1",
+                )
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(row.map(|(password_file, wrapped_bundle)| AccountRecord {
+                    password_file,
+                    wrapped_bundle,
+                }))
+            }
+
+            pub(super) async fn set_recovery(
+                &self,
+                name: &str,
+                record: &AccountRecord,
+                now: i64,
+            ) -> Result<bool, StoreError> {
+                // One statement: the password file and the bundle it opens
+                // are written together, and only for an existing account.
+                let done = sqlx::query(
+                    "INSERT INTO recovery_credentials \
+                     (account, password_file, wrapped_bundle, created_at, updated_at) \
+                     SELECT $1, $2, $3, $4, $4 WHERE EXISTS \
+                     (SELECT 1 FROM accounts WHERE name = $1) \
+                     ON CONFLICT (account) DO UPDATE SET \
+                     password_file = excluded.password_file, \
+                     wrapped_bundle = excluded.wrapped_bundle, updated_at = excluded.updated_at",
+                )
+                .bind(name)
+                .bind(&record.password_file[..])
+                .bind(&record.wrapped_bundle[..])
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            pub(super) async fn login_locked_until(
+                &self,
+                account_hash: &[u8; 32],
+            ) -> Result<Option<i64>, StoreError> {
+                let until: Option<Option<i64>> = sqlx::query_scalar(
+                    "SELECT locked_until FROM login_failures WHERE account_hash = $1",
+                )
+                .bind(&account_hash[..])
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(until.flatten())
+            }
+
+            pub(super) async fn login_failed(
+                &self,
+                account_hash: &[u8; 32],
+                now: i64,
+                limit: i64,
+                window: i64,
+            ) -> Result<Option<i64>, StoreError> {
+                // Rows that neither count towards a lockout nor hold one
+                // are of no use.
+                sqlx::query(
+                    "DELETE FROM login_failures WHERE last_failed_at <= $1 - $2 \
+                     AND (locked_until IS NULL OR locked_until <= $1)",
+                )
+                .bind(now)
+                .bind(window)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                // One statement, so concurrent failures (from any server on
+                // this database) all count. Failures further apart than the
+                // window do not add up; reaching the limit locks for the
+                // window and starts the count again.
+                let locked: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO login_failures \
+                     (account_hash, failures, last_failed_at, locked_until) \
+                     VALUES ($1, CASE WHEN 1 >= $3 THEN 0 ELSE 1 END, $2, \
+                     CASE WHEN 1 >= $3 THEN $2 + $4 ELSE NULL END) \
+                     ON CONFLICT (account_hash) DO UPDATE SET \
+                     failures = CASE WHEN (CASE WHEN $2 - login_failures.last_failed_at >= $4 \
+                     THEN 1 ELSE login_failures.failures + 1 END) >= $3 THEN 0 \
+                     ELSE (CASE WHEN $2 - login_failures.last_failed_at >= $4 \
+                     THEN 1 ELSE login_failures.failures + 1 END) END, \
+                     locked_until = CASE WHEN (CASE WHEN $2 - login_failures.last_failed_at >= $4 \
+                     THEN 1 ELSE login_failures.failures + 1 END) >= $3 THEN $2 + $4 \
+                     ELSE login_failures.locked_until END, \
+                     last_failed_at = $2 \
+                     RETURNING locked_until",
+                )
+                .bind(&account_hash[..])
+                .bind(now)
+                .bind(limit)
+                .bind(window)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(locked)
+            }
+
+            pub(super) async fn login_succeeded(
+                &self,
+                account_hash: &[u8; 32],
+            ) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM login_failures WHERE account_hash = $1")
+                    .bind(&account_hash[..])
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::Query)?;
+                Ok(())
+            }
+
             pub(super) async fn insert_session(
                 &self,
                 new: &NewSession<'_>,
