@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::factors::{self, TotpRefusal};
 use crate::login::{Accounts, LOGIN_TIMEOUT, LoginKind, Pending, account_tag};
 use crate::ratelimit::{ClientIp, rate_key};
 use crate::sessions::{self, AuthedAccount};
@@ -266,6 +267,9 @@ async fn start_login(
 pub struct LoginFinish {
     login_id: String,
     finalization: String,
+    /// The current TOTP code, for an account with a second factor.
+    #[serde(default)]
+    totp: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -281,10 +285,11 @@ pub struct LoggedIn {
 /// `login_failed`.
 pub async fn login_finish(
     State(state): State<Arc<AppState>>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginFinish>,
 ) -> Result<Json<LoggedIn>, ApiError> {
-    finish_login(&state, &headers, body, LoginKind::Passphrase).await
+    finish_login(&state, ip, &headers, body, LoginKind::Passphrase).await
 }
 
 /// `POST /api/login/recovery/finish`: a session and the recovery-wrapped
@@ -292,14 +297,16 @@ pub async fn login_finish(
 /// with `/api/account/passphrase/start` and `/finish`.
 pub async fn recovery_login_finish(
     State(state): State<Arc<AppState>>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginFinish>,
 ) -> Result<Json<LoggedIn>, ApiError> {
-    finish_login(&state, &headers, body, LoginKind::Recovery).await
+    finish_login(&state, ip, &headers, body, LoginKind::Recovery).await
 }
 
 async fn finish_login(
     state: &AppState,
+    ip: IpAddr,
     headers: &HeaderMap,
     body: LoginFinish,
     kind: LoginKind,
@@ -333,6 +340,21 @@ async fn finish_login(
         LoginKind::Recovery => state.store.recovery(&account).await?,
     }
     .ok_or(ApiError::LoginFailed)?;
+    // The policy checks come after the proof, so only someone who knows the
+    // passphrase (or recovery code) learns that the account has them. The
+    // address first: a code sent from a refused address is not used up.
+    factors::check_ip(state, &account, ip).await?;
+    match factors::check_login_totp(state, &account, body.totp.as_deref()).await {
+        Ok(()) => {}
+        Err(TotpRefusal::Wrong) => {
+            accounts
+                .failed(&state.store, &account, wire::unix_now())
+                .await?;
+            tracing::info!(account = %account_tag(&account), "wrong second-factor code");
+            return Err(ApiError::TotpInvalid);
+        }
+        Err(TotpRefusal::Other(error)) => return Err(error),
+    }
     accounts.succeeded(&state.store, &account).await?;
     let user_agent = headers
         .get(USER_AGENT)

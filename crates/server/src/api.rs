@@ -19,6 +19,7 @@ use crate::AppState;
 use crate::MAX_BODY_BYTES;
 use crate::accounts;
 use crate::error::ApiError;
+use crate::factors;
 use crate::metrics;
 use crate::ratelimit::{self, PerIp};
 use crate::sessions;
@@ -120,6 +121,11 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::post("/account/passphrase/finish", accounts::passphrase_finish),
         Endpoint::post("/account/recovery/start", accounts::recovery_start),
         Endpoint::post("/account/recovery/finish", accounts::recovery_finish),
+        Endpoint::post("/account/totp/setup", factors::setup),
+        Endpoint::post("/account/totp/confirm", factors::confirm),
+        Endpoint::post("/account/totp/disable", factors::disable),
+        Endpoint::get("/account/ip-allowlist", factors::get_allowlist),
+        Endpoint::put("/account/ip-allowlist", factors::put_allowlist),
         Endpoint::post("/collections/{collection}/push", sync::push)
             .body_limit(sync::MAX_PUSH_BODY_BYTES),
         Endpoint::get("/collections/{collection}/pull", sync::pull),

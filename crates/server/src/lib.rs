@@ -29,9 +29,11 @@
 pub mod accounts;
 pub mod api;
 pub mod app_files;
+pub mod cidr;
 pub mod config;
 pub mod csp;
 pub mod error;
+pub mod factors;
 pub mod login;
 pub mod metrics;
 pub mod ratelimit;
@@ -39,6 +41,7 @@ pub mod server;
 pub mod sessions;
 pub mod store;
 pub mod sync;
+pub mod totp;
 pub mod wire;
 
 pub use server::{AppState, Limits, MAX_BODY_BYTES, ServerError, router, run};

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use crate::config::Database;
 
-pub use accounts::{AccountRecord, NewSession, SessionRow};
+pub use accounts::{AccountRecord, NewSession, SessionRow, TotpRow};
 pub use revision::{
     AccountId, Assigned, ChainHead, Conflict, MAX_BLOB_BYTES, MAX_PULL_LIMIT, MAX_PUSH_ITEMS,
     PullEntry, PullPage, PushItem, PushOutcome, RecordHead,
@@ -272,6 +272,73 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(store) => store.login_succeeded(account_hash).await,
             Backend::Postgres(store) => store.login_succeeded(account_hash).await,
+        }
+    }
+
+    /// The account's TOTP factor, enabled or waiting for confirmation.
+    pub async fn totp(&self, name: &str) -> Result<Option<TotpRow>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.totp(name).await,
+            Backend::Postgres(store) => store.totp(name).await,
+        }
+    }
+
+    /// Stores a new TOTP secret waiting for confirmation, replacing a
+    /// pending one; `false` (and nothing written) if a factor is enabled.
+    pub async fn set_pending_totp(
+        &self,
+        name: &str,
+        secret: &[u8],
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.set_pending_totp(name, secret, now).await,
+            Backend::Postgres(store) => store.set_pending_totp(name, secret, now).await,
+        }
+    }
+
+    /// Records that the code of `step` was used (enabling the factor at
+    /// `enable_at` if given and not yet enabled); `false` if that step or a
+    /// later one was already used: a replay.
+    pub async fn use_totp_step(
+        &self,
+        name: &str,
+        step: u64,
+        enable_at: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let step = to_i64(step)?;
+        match &self.backend {
+            Backend::Sqlite(store) => store.use_totp_step(name, step, enable_at).await,
+            Backend::Postgres(store) => store.use_totp_step(name, step, enable_at).await,
+        }
+    }
+
+    /// Removes the account's TOTP factor.
+    pub async fn delete_totp(&self, name: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.delete_totp(name).await,
+            Backend::Postgres(store) => store.delete_totp(name).await,
+        }
+    }
+
+    /// The account's IP allowlist as stored (CIDRs, one per line).
+    pub async fn ip_allowlist(&self, name: &str) -> Result<Option<String>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.ip_allowlist(name).await,
+            Backend::Postgres(store) => store.ip_allowlist(name).await,
+        }
+    }
+
+    /// Replaces the account's IP allowlist.
+    pub async fn set_ip_allowlist(
+        &self,
+        name: &str,
+        networks: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.set_ip_allowlist(name, networks, now).await,
+            Backend::Postgres(store) => store.set_ip_allowlist(name, networks, now).await,
         }
     }
 

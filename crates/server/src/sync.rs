@@ -453,8 +453,11 @@ async fn events_session(
         .unwrap_or("")
         .split('&')
         .find_map(|pair| pair.strip_prefix("token="))
-        .ok_or(ApiError::Unauthorized)?;
-    sessions::authenticate(state, token).await
+        .ok_or(ApiError::Unauthorized)?
+        .to_owned();
+    let Ok(crate::ratelimit::ClientIp(ip)) =
+        crate::ratelimit::ClientIp::from_request_parts(parts, state).await;
+    sessions::authenticate(state, &token, ip).await
 }
 
 /// `GET /api/events`: server-sent events; `change` with data

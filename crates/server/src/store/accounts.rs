@@ -18,6 +18,23 @@ impl std::fmt::Debug for AccountRecord {
     }
 }
 
+/// An account's TOTP factor.
+#[derive(Clone)]
+pub struct TotpRow {
+    pub secret: Vec<u8>,
+    /// `false` until a first code was confirmed.
+    pub enabled: bool,
+}
+
+// Never printed: the secret generates codes.
+impl std::fmt::Debug for TotpRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpRow")
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A new session, as written at login.
 #[derive(Debug)]
 pub struct NewSession<'a> {
@@ -260,6 +277,104 @@ macro_rules! account_methods {
                     .execute(&self.pool)
                     .await
                     .map_err(StoreError::Query)?;
+                Ok(())
+            }
+
+            pub(super) async fn totp(&self, name: &str) -> Result<Option<TotpRow>, StoreError> {
+                let row: Option<(Vec<u8>, Option<i64>)> = sqlx::query_as(
+                    "SELECT secret, enabled_at FROM totp_factors WHERE account = $1",
+                )
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(row.map(|(secret, enabled_at)| TotpRow {
+                    secret,
+                    enabled: enabled_at.is_some(),
+                }))
+            }
+
+            pub(super) async fn set_pending_totp(
+                &self,
+                name: &str,
+                secret: &[u8],
+                now: i64,
+            ) -> Result<bool, StoreError> {
+                // An enabled factor is never replaced this way.
+                let done = sqlx::query(
+                    "INSERT INTO totp_factors (account, secret, created_at) \
+                     VALUES ($1, $2, $3) ON CONFLICT (account) DO UPDATE SET \
+                     secret = excluded.secret, created_at = excluded.created_at, \
+                     last_step = NULL WHERE totp_factors.enabled_at IS NULL",
+                )
+                .bind(name)
+                .bind(secret)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            pub(super) async fn use_totp_step(
+                &self,
+                name: &str,
+                step: i64,
+                enable_at: Option<i64>,
+            ) -> Result<bool, StoreError> {
+                // Compare-and-set on the step: of two logins racing with
+                // one code, only one wins.
+                let done = sqlx::query(
+                    "UPDATE totp_factors SET last_step = $2, \
+                     enabled_at = COALESCE(enabled_at, $3) \
+                     WHERE account = $1 AND (last_step IS NULL OR last_step < $2)",
+                )
+                .bind(name)
+                .bind(step)
+                .bind(enable_at)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            pub(super) async fn delete_totp(&self, name: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM totp_factors WHERE account = $1")
+                    .bind(name)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::Query)?;
+                Ok(())
+            }
+
+            pub(super) async fn ip_allowlist(
+                &self,
+                name: &str,
+            ) -> Result<Option<String>, StoreError> {
+                sqlx::query_scalar("SELECT networks FROM ip_allowlists WHERE account = $1")
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(StoreError::Query)
+            }
+
+            pub(super) async fn set_ip_allowlist(
+                &self,
+                name: &str,
+                networks: &str,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO ip_allowlists (account, networks, updated_at) \
+                     VALUES ($1, $2, $3) ON CONFLICT (account) DO UPDATE SET \
+                     networks = excluded.networks, updated_at = excluded.updated_at",
+                )
+                .bind(name)
+                .bind(networks)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
                 Ok(())
             }
 
