@@ -595,6 +595,39 @@ async fn recovery_routes_refuse_bad_input_precisely_and_write_nothing() {
     failed_body(recovery_log_in(&server, ALICE, CODE).await);
 }
 
+#[tokio::test]
+async fn recovery_logins_share_the_login_rate_limits() {
+    let setup = Setup::sqlite();
+    let server = setup.start(&[
+        "--login-rate-per-minute",
+        "2",
+        "--login-ip-rate-per-minute",
+        "0",
+    ]);
+    let start = |path: &'static str| {
+        let (_, request) = ClientLogin::start(&name(ALICE), PASSPHRASE).unwrap();
+        let server = &server;
+        async move {
+            post_json(
+                server,
+                path,
+                json!({ "account": ALICE, "request": b64(&request) }),
+            )
+            .await
+        }
+    };
+    assert_eq!(start("/api/login/start").await.0, 200);
+    assert_eq!(start("/api/login/recovery/start").await.0, 200);
+    for path in ["/api/login/start", "/api/login/recovery/start"] {
+        let (status, body) = start(path).await;
+        assert_eq!(
+            (status, code(&body)),
+            (429, "rate_limited"),
+            "{path} {body}"
+        );
+    }
+}
+
 // ---- lockouts are kept in the database ----
 
 async fn a_lockout_survives_a_restart(setup: &Setup) {
