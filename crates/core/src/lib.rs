@@ -25,6 +25,6 @@ pub use contact::{
     Problem, ValidationErrors,
 };
 pub use passphrase::{Strength, WeakReason, assess};
-pub use search::{SearchIndex, SearchResult};
+pub use search::{RecordHit, RecordResults, SearchDoc, SearchIndex, SearchResult};
 pub use settings::{Locale, Settings, SettingsError};
 pub use unlock::{UnlockThrottle, WaitMs};
