@@ -73,6 +73,9 @@ pub struct SearchDoc {
     kind: &'static str,
     id: Uuid,
     titles: String,
+    /// Pinyin lines of the titles, kept apart so `title` can read the
+    /// folded title while appending.
+    pinyin: String,
     others: String,
     sort_key: Option<String>,
 }
@@ -84,6 +87,7 @@ impl SearchDoc {
             kind,
             id,
             titles: String::new(),
+            pinyin: String::new(),
             others: String::new(),
             sort_key: None,
         }
@@ -95,9 +99,8 @@ impl SearchDoc {
         if !value.is_empty() {
             let start = self.titles.len();
             fold_into(value, &mut self.titles);
-            let folded = self.titles[start..].to_owned();
+            pinyin::push_pinyin_lines(&self.titles[start..], &mut self.pinyin);
             self.titles.push(FIELD_SEP);
-            pinyin::push_pinyin_lines(&folded, &mut self.titles);
         }
         self
     }
@@ -240,7 +243,10 @@ impl SearchIndex {
             Some(key) => key,
             None => doc.titles.lines().next().unwrap_or("").to_owned(),
         };
-        let mut haystack = doc.titles;
+        let mut haystack =
+            String::with_capacity(doc.titles.len() + doc.pinyin.len() + doc.others.len());
+        haystack.push_str(&doc.titles);
+        haystack.push_str(&doc.pinyin);
         let titles_len = u32::try_from(haystack.len()).unwrap_or(u32::MAX);
         haystack.push_str(&doc.others);
         let entry = Entry {

@@ -16,7 +16,7 @@ use crate::text::is_cjk;
 /// `folded` must already be folded (see [`crate::text::fold`]) so that
 /// Latin letters mixed into a name agree with folded queries.
 pub(super) fn push_pinyin_lines(folded: &str, out: &mut String) {
-    if !folded.chars().any(|c| is_cjk(c) && c.to_pinyin().is_some()) {
+    if folded.is_ascii() || !folded.chars().any(|c| is_cjk(c) && c.to_pinyin().is_some()) {
         return;
     }
     let mut initials = String::with_capacity(folded.len() / 3 + 1);
