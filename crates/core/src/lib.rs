@@ -1,6 +1,8 @@
 //! `coffer-core` is Coffer's domain model: contacts and their validation and
-//! normalisation, in-memory search, passphrase strength policy, unlock
-//! throttling, user settings and record namespaces. It works only on
+//! normalisation, in-memory search across record types (with pinyin),
+//! table views (typed filters, sorts and saved views over any record's JSON
+//! form), passphrase strength policy, unlock throttling, user settings and
+//! record namespaces. It works only on
 //! decrypted values handed to it and returns decisions; it never does I/O,
 //! never touches the browser, network or disk, never reads a clock (time
 //! comes in as unix milliseconds), and never formats a passphrase. The one
@@ -13,6 +15,7 @@ pub mod class;
 pub mod contact;
 pub mod i18n;
 pub mod passphrase;
+pub mod query;
 pub mod record;
 pub mod search;
 pub mod settings;
