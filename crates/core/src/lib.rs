@@ -1,8 +1,9 @@
 //! `coffer-core` is Coffer's domain model: contacts and their validation and
-//! normalisation, in-memory search across record types (with pinyin),
-//! table views (typed filters, sorts and saved views over any record's JSON
-//! form), passphrase strength policy, unlock throttling, user settings and
-//! record namespaces. It works only on
+//! normalisation, in-memory search across record types (with pinyin
+//! initials and full pinyin for Han names), table views (`query`: typed
+//! filters, sorts and saved views over any record's JSON form), dashboard
+//! figures and chart geometry (`dashboard`), passphrase strength policy,
+//! unlock throttling, user settings and record namespaces. It works only on
 //! decrypted values handed to it and returns decisions; it never does I/O,
 //! never touches the browser, network or disk, never reads a clock (time
 //! comes in as unix milliseconds), and never formats a passphrase. The one
@@ -13,6 +14,7 @@
 
 pub mod class;
 pub mod contact;
+pub mod dashboard;
 pub mod i18n;
 pub mod passphrase;
 pub mod query;
