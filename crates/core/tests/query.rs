@@ -414,3 +414,43 @@ proptest! {
         prop_assert_eq!(yes.len() + no.len(), rows.len());
     }
 }
+
+#[derive(Clone, Debug)]
+enum Edit {
+    Set(usize, Value),
+    Push(Value),
+    Remove(usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (0usize..12, row()).prop_map(|(i, r)| Edit::Set(i, r)),
+        row().prop_map(Edit::Push),
+        (0usize..12).prop_map(Edit::Remove),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn a_table_answers_like_a_fresh_run_after_edits(
+        rows in prop::collection::vec(row(), 0..10),
+        edits in prop::collection::vec(edit(), 0..10),
+        f in leaf(),
+        desc in any::<bool>(),
+    ) {
+        let direction = if desc { Direction::Descending } else { Direction::Ascending };
+        let sort = [SortBy { column: col("t"), direction }, SortBy { column: col("n"), direction }];
+        let query = Query::new(&prop_schema(), &[], &sort, &f).unwrap();
+        let mut table = coffer_core::query::Table::new(rows);
+        table.run(&query); // fills the cache before the edits
+        for e in edits {
+            match e {
+                Edit::Set(i, r) => table.set(i, r),
+                Edit::Push(r) => table.push(r),
+                Edit::Remove(i) => table.swap_remove(i),
+            }
+        }
+        let fresh = query.run(table.rows());
+        prop_assert_eq!(table.run(&query), fresh);
+    }
+}

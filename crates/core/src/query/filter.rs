@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::value::{FieldKind, Num, date, fold_text, is_empty, tags};
+use super::value::{Cell, FieldKind, Num};
 use super::{ColumnPath, QueryError, Schema};
 use crate::text::fold;
 
@@ -139,11 +139,25 @@ pub(super) enum Compiled {
     And(Vec<Compiled>),
     Or(Vec<Compiled>),
     Not(Box<Compiled>),
+    /// `slot` indexes the query's list of (column, kind) cells.
     Cond {
-        column: ColumnPath,
-        kind: FieldKind,
+        slot: usize,
         test: Test,
     },
+}
+
+/// The (column, kind) pairs a query reads; each is read once per row.
+pub(super) type Slots = Vec<(ColumnPath, FieldKind)>;
+
+/// The slot of `column`, adding it when new.
+pub(super) fn slot_of(slots: &mut Slots, column: &ColumnPath, kind: FieldKind) -> usize {
+    match slots.iter().position(|(c, k)| c == column && *k == kind) {
+        Some(i) => i,
+        None => {
+            slots.push((column.clone(), kind));
+            slots.len() - 1
+        }
+    }
 }
 
 impl Filter {
@@ -152,20 +166,24 @@ impl Filter {
         Filter::Condition(Condition { column, op, value })
     }
 
-    pub(super) fn compile(&self, schema: &Schema) -> Result<Compiled, QueryError> {
-        let all = |fs: &[Filter]| -> Result<Vec<Compiled>, QueryError> {
-            fs.iter().map(|f| f.compile(schema)).collect()
+    pub(super) fn compile(
+        &self,
+        schema: &Schema,
+        slots: &mut Slots,
+    ) -> Result<Compiled, QueryError> {
+        let mut all = |fs: &[Filter]| -> Result<Vec<Compiled>, QueryError> {
+            fs.iter().map(|f| f.compile(schema, slots)).collect()
         };
         Ok(match self {
             Filter::And(fs) => Compiled::And(all(fs)?),
             Filter::Or(fs) => Compiled::Or(all(fs)?),
-            Filter::Not(f) => Compiled::Not(Box::new(f.compile(schema)?)),
+            Filter::Not(f) => Compiled::Not(Box::new(f.compile(schema, slots)?)),
             Filter::Condition(c) => {
                 let kind = schema.kind_of(&c.column)?;
+                let test = c.compile(kind)?;
                 Compiled::Cond {
-                    column: c.column.clone(),
-                    kind,
-                    test: c.compile(kind)?,
+                    slot: slot_of(slots, &c.column, kind),
+                    test,
                 }
             }
         })
@@ -294,60 +312,63 @@ fn cut<'a>(value: &'a str, operand: &str) -> &'a str {
 }
 
 impl Compiled {
-    /// Whether `record` passes. `scratch` is reused for folding text.
-    pub(super) fn eval(&self, record: &Value, scratch: &mut String) -> bool {
+    /// Whether the row whose cells `cell(slot)` returns passes.
+    pub(super) fn eval<'c>(&self, cell: &impl Fn(usize) -> &'c Cell) -> bool {
         match self {
-            Compiled::And(cs) => cs.iter().all(|c| c.eval(record, scratch)),
-            Compiled::Or(cs) => cs.iter().any(|c| c.eval(record, scratch)),
-            Compiled::Not(c) => !c.eval(record, scratch),
-            Compiled::Cond { column, kind, test } => {
-                test.eval(*kind, column.lookup(record), scratch)
-            }
+            Compiled::And(cs) => cs.iter().all(|c| c.eval(cell)),
+            Compiled::Or(cs) => cs.iter().any(|c| c.eval(cell)),
+            Compiled::Not(c) => !c.eval(cell),
+            Compiled::Cond { slot, test } => test.eval(cell(*slot)),
         }
     }
 }
 
 impl Test {
-    fn eval(&self, kind: FieldKind, cell: Option<&Value>, scratch: &mut String) -> bool {
-        let folded_tags = |scratch: &mut String, f: &mut dyn FnMut(&str) -> bool| {
-            tags(cell).any(|t| {
-                scratch.clear();
-                crate::text::fold_into(t, scratch);
-                f(scratch)
-            })
+    fn eval(&self, cell: &Cell) -> bool {
+        let text = || match cell {
+            Cell::Text(t) => t.as_deref(),
+            _ => None,
+        };
+        let num = || match cell {
+            Cell::Num(n) => *n,
+            _ => None,
+        };
+        let date = || match cell {
+            Cell::Date(d) => d.as_deref(),
+            _ => None,
+        };
+        let tags: &[Box<str>] = match cell {
+            Cell::Tags(t) => t,
+            _ => &[],
         };
         match self {
-            Test::Empty => is_empty(kind, cell),
-            Test::NotEmpty => !is_empty(kind, cell),
-            Test::TextEq(s) => fold_text(cell, scratch) && **scratch == **s,
-            Test::TextNe(s) => !fold_text(cell, scratch) || **scratch != **s,
-            Test::TextContains(s) => fold_text(cell, scratch) && scratch.contains(&**s),
-            Test::TextStarts(s) => fold_text(cell, scratch) && scratch.starts_with(&**s),
-            Test::TextIn(list) => fold_text(cell, scratch) && list.iter().any(|s| **s == **scratch),
-            Test::Num(cmp, n) => match cell.and_then(Num::from_json) {
+            Test::Empty => cell.is_missing(),
+            Test::NotEmpty => !cell.is_missing(),
+            Test::TextEq(s) => text() == Some(&**s),
+            Test::TextNe(s) => text() != Some(&**s),
+            Test::TextContains(s) => text().is_some_and(|t| t.contains(&**s)),
+            Test::TextStarts(s) => text().is_some_and(|t| t.starts_with(&**s)),
+            Test::TextIn(list) => text().is_some_and(|t| list.iter().any(|s| **s == *t)),
+            Test::Num(cmp, n) => match num() {
                 Some(v) => cmp.holds(v.cmp(n)),
                 None => *cmp == Cmp::Ne,
             },
-            Test::NumBetween(lo, hi) => cell
-                .and_then(Num::from_json)
-                .is_some_and(|v| *lo <= v && v <= *hi),
-            Test::NumIn(list) => cell
-                .and_then(Num::from_json)
-                .is_some_and(|v| list.contains(&v)),
-            Test::Date(cmp, d) => match date(cell) {
+            Test::NumBetween(lo, hi) => num().is_some_and(|v| *lo <= v && v <= *hi),
+            Test::NumIn(list) => num().is_some_and(|v| list.contains(&v)),
+            Test::Date(cmp, d) => match date() {
                 Some(v) => cmp.holds(cut(v, d).cmp(d)),
                 None => *cmp == Cmp::Ne,
             },
             Test::DateBetween(lo, hi) => {
-                date(cell).is_some_and(|v| cut(v, lo) >= &**lo && cut(v, hi) <= &**hi)
+                date().is_some_and(|v| cut(v, lo) >= &**lo && cut(v, hi) <= &**hi)
             }
-            Test::Bool(cmp, b) => match cell.and_then(Value::as_bool) {
-                Some(v) => cmp.holds(v.cmp(b)),
-                None => *cmp == Cmp::Ne,
+            Test::Bool(cmp, b) => match cell {
+                Cell::Bool(Some(v)) => cmp.holds(v.cmp(b)),
+                _ => *cmp == Cmp::Ne,
             },
-            Test::HasTag(t) => folded_tags(scratch, &mut |s| s == &**t),
-            Test::TagContains(t) => folded_tags(scratch, &mut |s| s.contains(&**t)),
-            Test::TagIn(list) => folded_tags(scratch, &mut |s| list.iter().any(|t| **t == *s)),
+            Test::HasTag(t) => tags.contains(t),
+            Test::TagContains(t) => tags.iter().any(|s| s.contains(&**t)),
+            Test::TagIn(list) => tags.iter().any(|s| list.contains(s)),
         }
     }
 }

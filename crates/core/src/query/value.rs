@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::text::fold_into;
+use crate::text::fold;
 
 /// What a column holds; decides which operators apply and how values
 /// compare. The app declares it per column in a [`super::Schema`].
@@ -103,99 +103,81 @@ impl PartialEq for Num {
 
 impl Eq for Num {}
 
-/// The text of a cell for a text column, folded into `out` (cleared
-/// first); false when the cell has no text.
-pub(super) fn fold_text(v: Option<&Value>, out: &mut String) -> bool {
-    out.clear();
-    match v {
-        Some(Value::String(s)) => fold_into(s, out),
-        Some(Value::Number(n)) => out.push_str(&n.to_string()),
-        Some(Value::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
-        _ => {}
-    }
-    !out.is_empty()
+/// One cell read once for its column's kind: text and tags folded, numbers
+/// parsed. `None` (or no tags) is a missing value: absent, null, blank, or
+/// not readable as the kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Cell {
+    Text(Option<Box<str>>),
+    Num(Option<Num>),
+    Date(Option<Box<str>>),
+    Bool(Option<bool>),
+    Tags(Box<[Box<str>]>),
 }
 
-/// The non-empty strings of a tags cell.
-pub(super) fn tags(v: Option<&Value>) -> impl Iterator<Item = &str> {
-    let (one, many) = match v {
-        Some(Value::String(s)) => (Some(s.as_str()), None),
-        Some(Value::Array(items)) => (None, Some(items.iter().filter_map(Value::as_str))),
-        _ => (None, None),
-    };
-    one.into_iter()
-        .chain(many.into_iter().flatten())
-        .filter(|s| !s.is_empty())
-}
-
-/// The non-empty ISO string of a date cell.
-pub(super) fn date(v: Option<&Value>) -> Option<&str> {
-    v.and_then(Value::as_str).filter(|s| !s.is_empty())
-}
-
-/// Whether a cell counts as empty for `is_empty`: absent, null, an empty
-/// or blank string, an empty array or object, or a value the column's kind
-/// cannot read.
-pub(super) fn is_empty(kind: FieldKind, v: Option<&Value>) -> bool {
-    match (kind, v) {
-        (_, None) => true,
-        (FieldKind::Text, Some(Value::String(s))) => s.trim().is_empty(),
-        (FieldKind::Text, Some(Value::Number(_) | Value::Bool(_))) => false,
-        (FieldKind::Text, Some(_)) => true,
-        (FieldKind::Number, v) => Num::from_json(v.unwrap_or(&Value::Null)).is_none(),
-        (FieldKind::Date, v) => date(v).is_none_or(|s| s.trim().is_empty()),
-        (FieldKind::Bool, Some(v)) => !v.is_boolean(),
-        (FieldKind::Tags, v) => tags(v).next().is_none(),
-    }
-}
-
-/// A precomputed sort key for one cell.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum SortValue {
-    Bool(bool),
-    Num(Num),
-    Text(Box<str>),
-    Missing,
-}
-
-impl SortValue {
-    pub(super) fn of(kind: FieldKind, v: Option<&Value>) -> SortValue {
-        if is_empty(kind, v) {
-            return SortValue::Missing;
-        }
+impl Cell {
+    pub(super) fn read(kind: FieldKind, v: Option<&Value>) -> Cell {
+        let folded = |s: &str| (!s.trim().is_empty()).then(|| fold(s).into_boxed_str());
         match kind {
-            FieldKind::Text => {
-                let mut s = String::new();
-                fold_text(v, &mut s);
-                SortValue::Text(s.into())
-            }
-            FieldKind::Number => v
-                .and_then(Num::from_json)
-                .map_or(SortValue::Missing, SortValue::Num),
-            FieldKind::Date => date(v).map_or(SortValue::Missing, |s| SortValue::Text(s.into())),
-            FieldKind::Bool => v
-                .and_then(Value::as_bool)
-                .map_or(SortValue::Missing, SortValue::Bool),
+            FieldKind::Text => Cell::Text(match v {
+                Some(Value::String(s)) => folded(s),
+                Some(Value::Number(n)) => Some(n.to_string().into()),
+                Some(Value::Bool(b)) => Some(b.to_string().into()),
+                _ => None,
+            }),
+            FieldKind::Number => Cell::Num(v.and_then(Num::from_json)),
+            FieldKind::Date => Cell::Date(
+                v.and_then(Value::as_str)
+                    .filter(|s| !s.trim().is_empty())
+                    .map(Into::into),
+            ),
+            FieldKind::Bool => Cell::Bool(v.and_then(Value::as_bool)),
             FieldKind::Tags => {
-                let mut s = String::new();
-                for tag in tags(v) {
-                    fold_into(tag, &mut s);
-                    s.push('\n');
-                }
-                SortValue::Text(s.into())
+                let one = v.and_then(Value::as_str).into_iter();
+                let many = v
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str);
+                Cell::Tags(one.chain(many).filter_map(folded).collect())
             }
+        }
+    }
+
+    pub(super) fn is_missing(&self) -> bool {
+        match self {
+            Cell::Text(v) | Cell::Date(v) => v.is_none(),
+            Cell::Num(v) => v.is_none(),
+            Cell::Bool(v) => v.is_none(),
+            Cell::Tags(v) => v.is_empty(),
         }
     }
 
     /// Compares in `descending` order or not, with missing values last
-    /// either way.
-    pub(super) fn cmp_in(&self, other: &SortValue, descending: bool) -> Ordering {
-        match (self, other) {
-            (SortValue::Missing, SortValue::Missing) => Ordering::Equal,
-            (SortValue::Missing, _) => Ordering::Greater,
-            (_, SortValue::Missing) => Ordering::Less,
-            _ if descending => other.cmp(self),
-            _ => self.cmp(other),
+    /// either way. Both cells come from one column, so are of one kind.
+    pub(super) fn cmp_in(&self, other: &Cell, descending: bool) -> Ordering {
+        let ord = match (self.is_missing(), other.is_missing()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Greater,
+            (false, true) => return Ordering::Less,
+            (false, false) => match (self, other) {
+                (Cell::Text(a), Cell::Text(b)) | (Cell::Date(a), Cell::Date(b)) => a.cmp(b),
+                (Cell::Num(a), Cell::Num(b)) => a.cmp(b),
+                (Cell::Bool(a), Cell::Bool(b)) => a.cmp(b),
+                (Cell::Tags(a), Cell::Tags(b)) => a.cmp(b),
+                _ => self.rank().cmp(&other.rank()),
+            },
+        };
+        if descending { ord.reverse() } else { ord }
+    }
+
+    fn rank(&self) -> u8 {
+        match self {
+            Cell::Text(_) => 0,
+            Cell::Num(_) => 1,
+            Cell::Date(_) => 2,
+            Cell::Bool(_) => 3,
+            Cell::Tags(_) => 4,
         }
     }
 }
@@ -224,23 +206,30 @@ mod tests {
     }
 
     #[test]
-    fn emptiness_depends_on_the_kind() {
-        assert!(is_empty(FieldKind::Text, Some(&json!("  "))));
-        assert!(!is_empty(FieldKind::Text, Some(&json!(0))));
-        assert!(is_empty(FieldKind::Number, Some(&json!("n/a"))));
-        assert!(is_empty(FieldKind::Tags, Some(&json!([]))));
-        assert!(is_empty(FieldKind::Tags, Some(&json!([""]))));
-        assert!(!is_empty(FieldKind::Tags, Some(&json!("vip"))));
-        assert!(is_empty(FieldKind::Bool, Some(&json!("yes"))));
-        assert!(is_empty(FieldKind::Date, None));
+    fn cells_are_missing_when_absent_blank_or_unreadable() {
+        let missing = |k, v: Value| Cell::read(k, Some(&v)).is_missing();
+        assert!(missing(FieldKind::Text, json!("  ")));
+        assert!(!missing(FieldKind::Text, json!(0)));
+        assert!(missing(FieldKind::Number, json!("n/a")));
+        assert!(missing(FieldKind::Tags, json!([])));
+        assert!(missing(FieldKind::Tags, json!([""])));
+        assert!(!missing(FieldKind::Tags, json!("vip")));
+        assert!(missing(FieldKind::Bool, json!("yes")));
+        assert!(Cell::read(FieldKind::Date, None).is_missing());
+        assert_eq!(
+            Cell::read(FieldKind::Tags, Some(&json!(["VIP", 3, "Nord"]))),
+            Cell::Tags(vec!["vip".into(), "nord".into()].into())
+        );
     }
 
     #[test]
     fn missing_sorts_last_in_both_directions() {
-        let a = SortValue::of(FieldKind::Number, Some(&json!(1)));
-        let m = SortValue::of(FieldKind::Number, None);
+        let a = Cell::read(FieldKind::Number, Some(&json!(1)));
+        let b = Cell::read(FieldKind::Number, Some(&json!(2)));
+        let m = Cell::read(FieldKind::Number, None);
         assert_eq!(a.cmp_in(&m, false), Ordering::Less);
         assert_eq!(a.cmp_in(&m, true), Ordering::Less);
         assert_eq!(m.cmp_in(&a, true), Ordering::Greater);
+        assert_eq!(a.cmp_in(&b, true), Ordering::Greater);
     }
 }
