@@ -111,6 +111,20 @@ impl SearchDoc {
         self
     }
 
+    /// Other text whose Han characters are also found by pinyin (a
+    /// company or place name), ranked like [`SearchDoc::text`].
+    pub fn text_with_pinyin(mut self, value: &str) -> SearchDoc {
+        if !value.is_empty() {
+            let start = self.others.len();
+            fold_into(value, &mut self.others);
+            let mut lines = String::new();
+            pinyin::push_pinyin_lines(&self.others[start..], &mut lines);
+            self.others.push(FIELD_SEP);
+            self.others.push_str(&lines);
+        }
+        self
+    }
+
     /// A phone number: found as written and by its digits alone, so
     /// "138 0013" and "13800138000" both find "+86 138 0013 8000".
     pub fn phone(mut self, number: &str) -> SearchDoc {
@@ -405,7 +419,8 @@ impl SearchIndex {
     }
 }
 
-/// A contact's names are its titles; everything else it holds is text.
+/// A contact's names are its titles; its company is also found by pinyin;
+/// everything else it holds is plain text.
 fn contact_doc(c: &Contact) -> SearchDoc {
     let mut doc = SearchDoc::new(CONTACT_NAMESPACE, c.id)
         .title(&c.given_name)
@@ -417,7 +432,7 @@ fn contact_doc(c: &Contact) -> SearchDoc {
     for phone in &c.phones {
         doc = doc.phone(&phone.number);
     }
-    doc = doc.text(&c.company).text(&c.job_title);
+    doc = doc.text_with_pinyin(&c.company).text(&c.job_title);
     for part in c.address.parts() {
         doc = doc.text(part);
     }

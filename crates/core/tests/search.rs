@@ -285,7 +285,18 @@ fn pinyin_initials_and_full_pinyin_find_chinese_names() {
 }
 
 #[test]
-fn pinyin_is_only_built_from_titles() {
+fn a_contacts_company_is_found_by_pinyin_below_name_matches() {
+    let mut ann = person(1, "Ann", "");
+    ann.company = "华为技术".into();
+    let hua = person(2, "Hua", "Li");
+    let idx = index(&[ann, hua]);
+    assert_eq!(ids(&idx, "hwjs"), [id(1)]);
+    assert_eq!(ids(&idx, "huawei"), [id(1)]);
+    assert_eq!(ids(&idx, "hua"), [id(2), id(1)]);
+}
+
+#[test]
+fn pinyin_is_only_built_from_titles_and_company() {
     let mut ann = person(1, "Ann", "");
     ann.notes = "见过张伟".into();
     let idx = index(&[ann]);
