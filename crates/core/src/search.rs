@@ -18,7 +18,7 @@
 //! [`SearchIndex::remove`], [`SearchIndex::search`]) are shorthands for the
 //! `"contact"` namespace.
 
-mod pinyin;
+pub(crate) mod pinyin;
 
 use std::cmp::Ordering;
 use std::collections::HashMap;

@@ -210,6 +210,27 @@ fn misuse_is_reported_precisely() {
 }
 
 #[test]
+fn schemas_list_their_fields_and_chinese_sorts_by_pinyin() {
+    let s = Schema::new("contact")
+        .field("name", FieldKind::Text)
+        .field("age", FieldKind::Number);
+    assert_eq!(
+        s.fields(),
+        [("age", FieldKind::Number), ("name", FieldKind::Text)]
+    );
+    let rows: Vec<Value> = ["张伟", "Wang", "李明", "Zoe", "王芳"]
+        .iter()
+        .map(|n| json!({ "name": n }))
+        .collect();
+    let sort = [SortBy {
+        column: col("name"),
+        direction: Direction::Ascending,
+    }];
+    let q = Query::new(&s, &[], &sort, &Filter::default()).unwrap();
+    assert_eq!(q.run(&rows), [2, 1, 4, 0, 3]);
+}
+
+#[test]
 fn multi_column_sort_is_stable_with_missing_last() {
     let rows = vec![
         json!({"name": "b", "amount": {"minor": 1}}),

@@ -326,7 +326,7 @@ impl Compiled {
 impl Test {
     fn eval(&self, cell: &Cell) -> bool {
         let text = || match cell {
-            Cell::Text(t) => t.as_deref(),
+            Cell::Text(Some(t)) => Some(&*t.folded),
             _ => None,
         };
         let num = || match cell {

@@ -5,7 +5,8 @@
 //! - A [`ColumnPath`] ("family_name", "address.city", "emails.0.address",
 //!   "custom.f_123", "amount.minor") is parsed once.
 //! - A [`Schema`] says what [`FieldKind`] each column holds, so operators
-//!   and comparisons are typed: text folded (NFKC + lowercase), numbers
+//!   and comparisons are typed: text folded (NFKC + lowercase) and sorted
+//!   by pinyin where it is Chinese, numbers
 //!   numerically (integers exactly), dates as ISO strings, missing values
 //!   last in every sort.
 //! - A [`Filter`] is a tree of AND / OR / NOT groups of [`Condition`]s.
@@ -115,6 +116,15 @@ impl Schema {
 
     pub fn record_type(&self) -> &str {
         &self.record_type
+    }
+
+    /// Every declared column and its kind, in path order (for a column
+    /// picker).
+    pub fn fields(&self) -> Vec<(&str, FieldKind)> {
+        let mut out: Vec<(&str, FieldKind)> =
+            self.fields.iter().map(|(p, k)| (p.as_str(), *k)).collect();
+        out.sort_unstable_by_key(|(p, _)| *p);
+        out
     }
 
     /// The kind of `column`: its exact path, else its path with indices

@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::search::pinyin::collation_key;
 use crate::text::fold;
 
 /// What a column holds; decides which operators apply and how values
@@ -14,8 +15,10 @@ use crate::text::fold;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
-    /// Compared folded (NFKC + lowercase). Numbers and booleans found in
-    /// a text column are read as their JSON text.
+    /// Compared folded (NFKC + lowercase); sorted with Han characters
+    /// spelled in pinyin, so 李 < 王 < 张 and they interleave with Latin
+    /// names. Numbers and booleans found in a text column are read as
+    /// their JSON text.
     Text,
     /// JSON numbers (integers exactly, e.g. money in minor units); a string
     /// that parses as a number is read as one.
@@ -103,12 +106,48 @@ impl PartialEq for Num {
 
 impl Eq for Num {}
 
+/// Folded text, ordered by pinyin where it has Han characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Text {
+    pub(super) folded: Box<str>,
+    /// Set only for text with Han characters (see
+    /// [`crate::search::pinyin::collation_key`]).
+    collation: Option<Box<str>>,
+}
+
+impl Text {
+    fn new(folded: String) -> Text {
+        Text {
+            collation: collation_key(&folded).map(String::into_boxed_str),
+            folded: folded.into_boxed_str(),
+        }
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> Ordering {
+        // The pinyin spelling first, then the folded text, so different
+        // texts never tie.
+        self.collation
+            .as_deref()
+            .unwrap_or(&self.folded)
+            .cmp(other.collation.as_deref().unwrap_or(&other.folded))
+            .then_with(|| self.folded.cmp(&other.folded))
+    }
+}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// One cell read once for its column's kind: text and tags folded, numbers
 /// parsed. `None` (or no tags) is a missing value: absent, null, blank, or
 /// not readable as the kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Cell {
-    Text(Option<Box<str>>),
+    Text(Option<Text>),
     Num(Option<Num>),
     Date(Option<Box<str>>),
     Bool(Option<bool>),
@@ -120,9 +159,9 @@ impl Cell {
         let folded = |s: &str| (!s.trim().is_empty()).then(|| fold(s).into_boxed_str());
         match kind {
             FieldKind::Text => Cell::Text(match v {
-                Some(Value::String(s)) => folded(s),
-                Some(Value::Number(n)) => Some(n.to_string().into()),
-                Some(Value::Bool(b)) => Some(b.to_string().into()),
+                Some(Value::String(s)) if !s.trim().is_empty() => Some(Text::new(fold(s))),
+                Some(Value::Number(n)) => Some(Text::new(n.to_string())),
+                Some(Value::Bool(b)) => Some(Text::new(b.to_string())),
                 _ => None,
             }),
             FieldKind::Number => Cell::Num(v.and_then(Num::from_json)),
@@ -146,7 +185,8 @@ impl Cell {
 
     pub(super) fn is_missing(&self) -> bool {
         match self {
-            Cell::Text(v) | Cell::Date(v) => v.is_none(),
+            Cell::Text(v) => v.is_none(),
+            Cell::Date(v) => v.is_none(),
             Cell::Num(v) => v.is_none(),
             Cell::Bool(v) => v.is_none(),
             Cell::Tags(v) => v.is_empty(),
@@ -161,7 +201,8 @@ impl Cell {
             (true, false) => return Ordering::Greater,
             (false, true) => return Ordering::Less,
             (false, false) => match (self, other) {
-                (Cell::Text(a), Cell::Text(b)) | (Cell::Date(a), Cell::Date(b)) => a.cmp(b),
+                (Cell::Text(a), Cell::Text(b)) => a.cmp(b),
+                (Cell::Date(a), Cell::Date(b)) => a.cmp(b),
                 (Cell::Num(a), Cell::Num(b)) => a.cmp(b),
                 (Cell::Bool(a), Cell::Bool(b)) => a.cmp(b),
                 (Cell::Tags(a), Cell::Tags(b)) => a.cmp(b),
@@ -220,6 +261,23 @@ mod tests {
             Cell::read(FieldKind::Tags, Some(&json!(["VIP", 3, "Nord"]))),
             Cell::Tags(vec!["vip".into(), "nord".into()].into())
         );
+    }
+
+    #[test]
+    fn han_text_sorts_by_pinyin_among_latin() {
+        let text = |s: &str| Cell::read(FieldKind::Text, Some(&json!(s)));
+        let mut names = ["张伟", "Wang", "李明", "Lin", "王芳", "li", "Zoe"]
+            .map(text)
+            .to_vec();
+        names.sort_by(|a, b| a.cmp_in(b, false));
+        let back: Vec<&str> = names
+            .iter()
+            .map(|c| match c {
+                Cell::Text(Some(t)) => &*t.folded,
+                _ => "",
+            })
+            .collect();
+        assert_eq!(back, ["li", "李明", "lin", "wang", "王芳", "张伟", "zoe"]);
     }
 
     #[test]

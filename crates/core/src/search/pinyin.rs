@@ -24,7 +24,7 @@ pub(super) fn push_pinyin_lines(folded: &str, out: &mut String) {
         match c.to_pinyin() {
             Some(p) => {
                 let plain = p.plain();
-                out.push_str(plain);
+                push_syllable(plain, out);
                 initials.extend(plain.chars().next());
             }
             None if c.is_whitespace() => {}
@@ -41,6 +41,34 @@ pub(super) fn push_pinyin_lines(folded: &str, out: &mut String) {
     out.push(super::FIELD_SEP);
 }
 
+/// Appends a toneless syllable as typed on a keyboard: ü as "v", the
+/// convention of pinyin input methods (吕 is "lv").
+fn push_syllable(plain: &str, out: &mut String) {
+    out.extend(plain.chars().map(|c| if c == 'ü' { 'v' } else { c }));
+}
+
+/// A collation key that orders Han text by pinyin, as Chinese users
+/// expect (李 < 王 < 张), among Latin text: each Han character becomes its
+/// syllable and a space ("li ming" < "lin"), everything else stays.
+/// `None` when `folded` has no Han character with a reading, so callers
+/// store nothing extra for other text.
+pub(crate) fn collation_key(folded: &str) -> Option<String> {
+    if folded.is_ascii() || !folded.chars().any(|c| is_cjk(c) && c.to_pinyin().is_some()) {
+        return None;
+    }
+    let mut out = String::with_capacity(folded.len() * 2);
+    for c in folded.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                push_syllable(p.plain(), &mut out);
+                out.push(' ');
+            }
+            None => out.push(c),
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +83,24 @@ mod tests {
     fn han_names_get_full_pinyin_and_initials() {
         assert_eq!(lines("张伟"), "zhangwei\nzw\n");
         assert_eq!(lines("欧阳娜娜"), "ouyangnana\noynn\n");
+    }
+
+    #[test]
+    fn u_umlaut_is_typed_as_v() {
+        assert_eq!(
+            lines("吕女士"),
+            "lvnvshi
+lns
+"
+        );
+    }
+
+    #[test]
+    fn collation_keys_spell_han_in_pinyin() {
+        assert_eq!(collation_key("李明").as_deref(), Some("li ming "));
+        assert_eq!(collation_key("张tony").as_deref(), Some("zhang tony"));
+        assert_eq!(collation_key("zoë"), None);
+        assert_eq!(collation_key("abc"), None);
     }
 
     #[test]
