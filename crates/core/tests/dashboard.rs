@@ -251,3 +251,88 @@ fn won_lost_series_feed_the_chart() {
         ]
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn any_deal() -> impl Strategy<Value = DealFact> {
+        (
+            -1_000_000i64..1_000_000,
+            prop::sample::select(vec!["CNY", "EUR", "USD"]),
+            prop::sample::select(vec![LEAD, PROPOSAL, WON, LOST]),
+            prop::option::of(utc_ms(2023, 1, 1, 0)..utc_ms(2024, 12, 31, 0)),
+        )
+            .prop_map(|(amount, currency, stage, closed)| deal(amount, currency, stage, closed))
+    }
+
+    proptest! {
+        #[test]
+        fn pipeline_totals_add_up_per_currency(deals in prop::collection::vec(any_deal(), 0..60)) {
+            let mut expected: BTreeMap<&str, (u32, i128)> = BTreeMap::new();
+            for d in &deals {
+                let e = expected.entry(d.currency.as_str()).or_default();
+                e.0 += 1;
+                e.1 += i128::from(d.amount_minor);
+            }
+            let mut got: BTreeMap<&str, (u32, i128)> = BTreeMap::new();
+            let rows = pipeline_by_stage(&deals);
+            for r in &rows {
+                let g = got.entry(r.currency.as_str()).or_default();
+                g.0 += r.count;
+                g.1 += r.amount_minor;
+            }
+            prop_assert_eq!(got, expected);
+        }
+
+        #[test]
+        fn month_series_are_contiguous_and_count_each_closed_deal_once(
+            deals in prop::collection::vec(any_deal(), 0..60),
+            offset in -720i32..=840,
+            months in 1u32..30,
+        ) {
+            let now = utc_ms(2024, 12, 31, 0);
+            let series = won_lost_by_month(&deals, now, offset, months);
+            let mut counted = 0;
+            for s in &series {
+                prop_assert_eq!(s.months.len(), months as usize);
+                for w in s.months.windows(2) {
+                    let next = if w[0].month.month == 12 {
+                        YearMonth { year: w[0].month.year + 1, month: 1 }
+                    } else {
+                        YearMonth { year: w[0].month.year, month: w[0].month.month + 1 }
+                    };
+                    prop_assert_eq!(w[1].month, next);
+                }
+                counted += s.months.iter().map(|m| m.won_count + m.lost_count).sum::<u32>();
+            }
+            let closed = deals
+                .iter()
+                .filter(|d| d.closed_ms.is_some() && d.stage_kind != StageKind::Open)
+                .count() as u32;
+            prop_assert!(counted <= closed);
+            if months >= 25 {
+                prop_assert_eq!(counted, closed, "a window of 25+ months holds 2023-2024");
+            }
+        }
+
+        #[test]
+        fn nice_axes_cover_the_data_with_one_two_five_steps(
+            a in -10_000_000i64..10_000_000,
+            b in -10_000_000i64..10_000_000,
+            max_ticks in 1u32..10,
+        ) {
+            let (lo, hi, step) = nice_axis(a.min(b), a.max(b), max_ticks);
+            prop_assert!(lo <= a.min(b).min(0) && hi >= a.max(b).max(0));
+            prop_assert!(step > 0 && lo % step == 0 && hi % step == 0);
+            let floor = if a.min(b) < 0 && a.max(b) > 0 { 2 } else { 1 };
+            prop_assert!((hi - lo) / step <= i64::from(max_ticks.max(floor)));
+            let mut m = step;
+            while m % 10 == 0 {
+                m /= 10;
+            }
+            prop_assert!([1, 2, 5].contains(&m), "step {}", step);
+        }
+    }
+}

@@ -182,6 +182,30 @@ fn misuse_is_reported_precisely() {
         }
     );
     assert_eq!(
+        err(cond("amount.minor", In, json!([1, "2"]))),
+        QueryError::BadOperand {
+            column: "amount.minor".into(),
+            op: In,
+            expected: Operand::List(FieldKind::Number)
+        }
+    );
+    assert_eq!(
+        err(cond("tags", HasTag, json!(1))),
+        QueryError::BadOperand {
+            column: "tags".into(),
+            op: HasTag,
+            expected: Operand::One(FieldKind::Text)
+        }
+    );
+    assert_eq!(
+        err(cond("won", Gt, json!(true))),
+        QueryError::OperatorNotForKind {
+            column: "won".into(),
+            op: Gt,
+            kind: FieldKind::Bool
+        }
+    );
+    assert_eq!(
         err(cond("name", IsEmpty, json!("x"))),
         QueryError::BadOperand {
             column: "name".into(),

@@ -66,13 +66,17 @@ pub struct BarChart {
 
 /// A "nice" axis for values in `min..=max`: always includes 0, ticks every
 /// `step` where step is 1, 2 or 5 × 10ⁿ, the smallest such step that
-/// needs at most `max_ticks` intervals. Returns (low, high, step).
+/// needs at most `max_ticks` intervals (at least 2 when the values span
+/// both signs). Returns (low, high, step).
 pub fn nice_axis(min: i64, max: i64, max_ticks: u32) -> (i64, i64, i64) {
     let (min, max) = (i128::from(min.min(0)), i128::from(max.max(0)));
     if min == max {
         return (0, 1, 1);
     }
-    let max_ticks = i128::from(max_ticks.max(1));
+    // An axis across 0 needs an interval on each side; with that floor
+    // the loop ends by the time the step exceeds every value.
+    let floor = if min < 0 && max > 0 { 2 } else { 1 };
+    let max_ticks = i128::from(max_ticks.max(floor));
     let mut magnitude: i128 = 1;
     loop {
         for m in [1, 2, 5] {
@@ -168,6 +172,7 @@ mod tests {
         assert_eq!(nice_axis(-30, 70, 5), (-50, 100, 50));
         assert_eq!(nice_axis(5, 5, 5), (0, 5, 1));
         assert_eq!(nice_axis(0, 0, 5), (0, 1, 1));
+        assert_eq!(nice_axis(-1, 1, 1), (-1, 1, 1), "one interval each side");
         assert_eq!(nice_axis(0, 12_345_600, 4), (0, 15_000_000, 5_000_000));
         let (lo, hi, step) = nice_axis(i64::MIN, i64::MAX, 5);
         assert!(lo <= hi && step > 0);

@@ -235,8 +235,10 @@ impl Condition {
         };
         let v = &self.value;
 
-        let test = match (kind, self.op) {
-            (_, O::IsEmpty | O::IsNotEmpty) => {
+        let as_list = |_| bad(Operand::List(kind));
+        let tag = |v: &Value| text(v).map_err(|_| bad(Operand::One(K::Text)));
+        let test = match (kind, self.op, cmp) {
+            (_, O::IsEmpty | O::IsNotEmpty, _) => {
                 if !v.is_null() {
                     return Err(bad(Operand::Nothing));
                 }
@@ -246,12 +248,18 @@ impl Condition {
                     Test::NotEmpty
                 }
             }
-            (K::Text, O::Equals) => Test::TextEq(text(v)?),
-            (K::Text, O::NotEquals) => Test::TextNe(text(v)?),
-            (K::Text, O::Contains) => Test::TextContains(text(v)?),
-            (K::Text, O::StartsWith) => Test::TextStarts(text(v)?),
-            (K::Text, O::In) => Test::TextIn(list()?.iter().map(text).collect::<Result<_, _>>()?),
-            (K::Number, O::Between) => {
+            (K::Text, O::Equals, _) => Test::TextEq(text(v)?),
+            (K::Text, O::NotEquals, _) => Test::TextNe(text(v)?),
+            (K::Text, O::Contains, _) => Test::TextContains(text(v)?),
+            (K::Text, O::StartsWith, _) => Test::TextStarts(text(v)?),
+            (K::Text, O::In, _) => Test::TextIn(
+                list()?
+                    .iter()
+                    .map(text)
+                    .collect::<Result<_, _>>()
+                    .map_err(as_list)?,
+            ),
+            (K::Number, O::Between, _) => {
                 let (lo, hi) = pair()?;
                 let (lo, hi) = (num(lo)?, num(hi)?);
                 if lo > hi {
@@ -259,9 +267,15 @@ impl Condition {
                 }
                 Test::NumBetween(lo, hi)
             }
-            (K::Number, O::In) => Test::NumIn(list()?.iter().map(num).collect::<Result<_, _>>()?),
-            (K::Number, _) if cmp.is_some() => Test::Num(cmp.unwrap_or(Cmp::Eq), num(v)?),
-            (K::Date, O::Between) => {
+            (K::Number, O::In, _) => Test::NumIn(
+                list()?
+                    .iter()
+                    .map(num)
+                    .collect::<Result<_, _>>()
+                    .map_err(as_list)?,
+            ),
+            (K::Number, _, Some(c)) => Test::Num(c, num(v)?),
+            (K::Date, O::Between, _) => {
                 let (lo, hi) = pair()?;
                 let (lo, hi) = (iso(lo)?, iso(hi)?);
                 if lo > hi {
@@ -269,18 +283,16 @@ impl Condition {
                 }
                 Test::DateBetween(lo, hi)
             }
-            (K::Date, _) if cmp.is_some() => Test::Date(cmp.unwrap_or(Cmp::Eq), iso(v)?),
-            (K::Bool, O::Equals | O::NotEquals) => {
-                Test::Bool(cmp.unwrap_or(Cmp::Eq), v.as_bool().ok_or_else(one)?)
+            (K::Date, _, Some(c)) => Test::Date(c, iso(v)?),
+            (K::Bool, O::Equals | O::NotEquals, Some(c)) => {
+                Test::Bool(c, v.as_bool().ok_or_else(one)?)
             }
-            (K::Tags, O::HasTag) => Test::HasTag(text(v).map_err(|_| bad(Operand::One(K::Text)))?),
-            (K::Tags, O::Contains) => {
-                Test::TagContains(text(v).map_err(|_| bad(Operand::One(K::Text)))?)
-            }
-            (K::Tags, O::In) => Test::TagIn(
+            (K::Tags, O::HasTag, _) => Test::HasTag(tag(v)?),
+            (K::Tags, O::Contains, _) => Test::TagContains(tag(v)?),
+            (K::Tags, O::In, _) => Test::TagIn(
                 list()?
                     .iter()
-                    .map(text)
+                    .map(tag)
                     .collect::<Result<_, _>>()
                     .map_err(|_| bad(Operand::List(K::Text)))?,
             ),
