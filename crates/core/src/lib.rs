@@ -16,7 +16,11 @@
 //!   ledger, data-subject requests and their deadlines, restriction,
 //!   retention, anonymisation, masking, erasure tombstones, the signed audit
 //!   log, the breach and processing registers);
-//! - in-memory search, passphrase strength policy, unlock throttling, user
+//! - in-memory search across record types with pinyin initials and full
+//!   pinyin for Han names ([`search`]), table views over any record's JSON
+//!   form ([`query`]: typed filters, sorts, saved views), dashboard figures
+//!   and chart geometry ([`dashboard`]);
+//! - passphrase strength policy, unlock throttling, user
 //!   settings and locales, and every UI message in English and Chinese
 //!   ([`i18n`]).
 //!
@@ -35,6 +39,7 @@ pub mod company;
 pub mod contact;
 pub mod custom_field;
 pub mod date;
+pub mod dashboard;
 pub mod deal;
 pub mod i18n;
 pub mod money;
@@ -42,6 +47,7 @@ pub mod passphrase;
 pub mod pipeline;
 pub mod privacy;
 pub mod problem;
+pub mod query;
 pub mod record;
 pub mod search;
 pub mod settings;
@@ -65,7 +71,7 @@ pub use money::{Currency, Money, MoneyError};
 pub use passphrase::{Strength, WeakReason, assess};
 pub use pipeline::{Pipeline, Stage, StageKind};
 pub use record::{LoadError, Record};
-pub use search::{SearchIndex, SearchResult};
+pub use search::{RecordHit, RecordResults, SearchDoc, SearchIndex, SearchResult};
 pub use settings::{Locale, Settings, SettingsError};
 pub use task::{Due, Task, TaskBucket, TaskStatus};
 pub use ticket::{Priority, Ticket, TicketStatus};
