@@ -108,24 +108,27 @@ impl VaultHeader {
     }
 
     /// A header for an existing key on a new device: the key of an account
-    /// unwrapped from the server's bundle gets a fresh salt, vault id and
-    /// recovery code here, so this device can unlock offline.
+    /// unwrapped from the server's bundle gets a fresh salt and vault id
+    /// here, wrapped under `passphrase` and `recovery` (the account's
+    /// recovery code when the user signed in with it, else a fresh one), so
+    /// this device unlocks offline.
     pub fn create_for_key(
         passphrase: &Passphrase,
         params: KdfParams,
         key: &VaultKey,
-    ) -> Result<(VaultHeader, RecoveryCode), CryptoError> {
+        recovery: &RecoveryCode,
+    ) -> Result<VaultHeader, CryptoError> {
         params.check()?;
         let seed = HeaderSeed {
             salt: random::array()?,
             vault_id: random::array()?,
             key: key.secret_bytes(),
-            recovery: RecoveryCode::try_generate()?,
+            recovery: RecoveryCode::parse(&recovery.to_display())?,
             passphrase_nonce: random::array()?,
             recovery_nonce: random::array()?,
         };
-        let (header, _, code) = Self::create_with(passphrase, params, seed)?;
-        Ok((header, code))
+        let (header, _, _) = Self::create_with(passphrase, params, seed)?;
+        Ok(header)
     }
 
     /// The same header with `key` wrapped under a fresh recovery code, which

@@ -383,10 +383,12 @@ fn a_second_device_header_holds_the_same_key_under_its_own_salt_and_code() {
     let v = vault();
     // What a new device does after unwrapping the account's key bundle.
     let from_bundle = VaultKey::from_secret(v.key.secret_bytes());
-    let (second, code) = VaultHeader::create_for_key(
+    let code = RecoveryCode::generate();
+    let second = VaultHeader::create_for_key(
         &pass("another device passphrase"),
         KdfParams::DEFAULT,
         &from_bundle,
+        &code,
     )
     .unwrap();
     assert_ne!(second.vault_id(), v.header.vault_id());
