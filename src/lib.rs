@@ -2,10 +2,14 @@
 //! encrypted vault in IndexedDB.
 //!
 //! The app only adapts: pages and components render state; `store` talks to
-//! IndexedDB; `vault` seals and opens records with `coffer-crypto`; all rules
-//! (validation, search, throttling, settings) live in `coffer-core`.
-//! Plaintext customer data never reaches `store`, localStorage or the network.
+//! IndexedDB; `vault` seals and opens records with `coffer-crypto`; `api`
+//! talks to the server; `sync` drives the `coffer-sync` engine between them;
+//! all rules (validation, search, throttling, settings, merging) live in the
+//! pure crates. Plaintext customer data never reaches `store`, localStorage
+//! or the network.
 
+pub mod account;
+pub mod api;
 pub mod app;
 pub mod components;
 pub mod idle;
@@ -13,4 +17,5 @@ pub mod pages;
 pub mod pwa;
 pub mod state;
 pub mod store;
+pub mod sync;
 pub mod vault;

@@ -1,6 +1,7 @@
 //! The application state shared by every page, provided once at the root.
 
 use crate::store::Db;
+use crate::sync::{SyncStatus, Syncer};
 use crate::vault::Damaged;
 use coffer_core::contact::Contact;
 use coffer_core::i18n::Msg;
@@ -47,28 +48,29 @@ pub struct Notice {
     pub error: bool,
 }
 
-/// Decrypted contacts with their revisions and the search index over them.
-/// Exists only while unlocked.
+/// Decrypted contacts and the search index over them. Exists only while
+/// unlocked; the sync engine's documents are the source it is built from.
 #[derive(Default)]
 pub struct ContactBook {
-    pub entries: HashMap<Uuid, (Contact, u64)>,
+    pub entries: HashMap<Uuid, Contact>,
     pub index: SearchIndex,
 }
 
 impl ContactBook {
-    pub fn from_records(records: Vec<(Contact, u64)>) -> Self {
-        let mut index = SearchIndex::with_capacity(records.len());
-        let mut entries = HashMap::with_capacity(records.len());
-        for (contact, revision) in records {
+    pub fn from_contacts(contacts: impl IntoIterator<Item = Contact>) -> Self {
+        let contacts = contacts.into_iter();
+        let mut index = SearchIndex::with_capacity(contacts.size_hint().0);
+        let mut entries = HashMap::with_capacity(contacts.size_hint().0);
+        for contact in contacts {
             index.upsert(&contact);
-            entries.insert(contact.id, (contact, revision));
+            entries.insert(contact.id, contact);
         }
         ContactBook { entries, index }
     }
 
-    pub fn upsert(&mut self, contact: Contact, revision: u64) {
+    pub fn upsert(&mut self, contact: Contact) {
         self.index.upsert(&contact);
-        self.entries.insert(contact.id, (contact, revision));
+        self.entries.insert(contact.id, contact);
     }
 
     pub fn remove(&mut self, id: Uuid) {
@@ -82,6 +84,18 @@ pub struct Session {
     /// Shared with running tasks; zeroized when the last holder drops it.
     pub key: Rc<VaultKey>,
     pub settings_revision: Option<u64>,
+    /// Set once the contacts are loaded.
+    pub sync: Option<Rc<Syncer>>,
+}
+
+impl Session {
+    pub fn new(key: VaultKey) -> Self {
+        Session {
+            key: Rc::new(key),
+            settings_revision: None,
+            sync: None,
+        }
+    }
 }
 
 /// Long work in progress: what is happening and, when known, (done, total).
@@ -100,6 +114,9 @@ pub struct AppState {
     pub notice: RwSignal<Option<Notice>>,
     /// Work in progress: a message and, when known, (done, total).
     pub busy: RwSignal<Option<Busy>>,
+    pub sync_status: RwSignal<SyncStatus>,
+    /// Bumped when a merge adds to some record's history.
+    pub history_version: RwSignal<u64>,
     pub db: StoredValue<Option<Rc<Db>>, LocalStorage>,
     pub session: StoredValue<Option<Session>, LocalStorage>,
     /// Shown once after creating the vault, then dropped (zeroized).
@@ -117,6 +134,8 @@ impl AppState {
             damaged: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
             busy: RwSignal::new(None),
+            sync_status: RwSignal::new(SyncStatus::default()),
+            history_version: RwSignal::new(0),
             db: StoredValue::new_local(None),
             session: StoredValue::new_local(None),
             recovery_code: StoredValue::new_local(None),
@@ -133,6 +152,12 @@ impl AppState {
     pub fn key(&self) -> Option<Rc<VaultKey>> {
         self.session
             .with_value(|s| s.as_ref().map(|s| s.key.clone()))
+    }
+
+    /// The running sync (exists while unlocked).
+    pub fn sync(&self) -> Option<Rc<Syncer>> {
+        self.session
+            .with_value(|s| s.as_ref().and_then(|s| s.sync.clone()))
     }
 
     pub fn db(&self) -> Option<Rc<Db>> {
@@ -173,7 +198,11 @@ impl AppState {
 
     /// Drops the key (zeroized on drop) and every decrypted record.
     pub fn lock(&self, reason: LockReason) {
+        if let Some(sync) = self.sync() {
+            sync.stop();
+        }
         self.session.set_value(None);
+        self.sync_status.set(SyncStatus::default());
         self.book.set(ContactBook::default());
         self.damaged.set(Vec::new());
         self.busy.set(None);

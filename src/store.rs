@@ -2,8 +2,10 @@
 //! browser's storage.
 //!
 //! Two object stores:
-//! - `meta`: the vault header (bytes), the unlock throttle and the interface
-//!   language. Nothing in it names or describes a customer.
+//! - `meta`: the vault header (bytes), the unlock throttle, the interface
+//!   language, this device's random id and the contact collection's sync
+//!   position (sequence numbers and hashes). Nothing in it names or
+//!   describes a customer.
 //! - `records`: one sealed envelope per record under the key
 //!   `"<namespace>:<record id>"`, so one namespace loads with one key range.
 //!   Record ids are random UUIDs, never derived from content.
@@ -22,6 +24,8 @@ const RECORDS: &str = "records";
 const HEADER_KEY: &str = "vault_header";
 const THROTTLE_KEY: &str = "unlock_throttle";
 const LOCALE_KEY: &str = "ui_locale";
+const DEVICE_KEY: &str = "device_id";
+const SYNC_STATE_KEY: &str = "sync_state_contact";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -142,7 +146,7 @@ impl Db {
         self.meta_put(HEADER_KEY, &bytes_value(header)).await
     }
 
-    /// The throttle and the language are small JSON strings: no customer data.
+    /// Small strings that hold no customer data (see [`MetaKey`]).
     pub async fn meta_text(&self, key: MetaKey) -> Result<Option<String>, StoreError> {
         Ok(self
             .meta_get(key.as_str())
@@ -265,6 +269,10 @@ async fn finish(tx: rexie::Transaction) -> Result<(), StoreError> {
 pub enum MetaKey {
     UnlockThrottle,
     Locale,
+    /// This device's random id (hex), stamped into every edit it makes.
+    DeviceId,
+    /// The contact collection's verified chain position (hashes, counters).
+    SyncState,
 }
 
 impl MetaKey {
@@ -272,6 +280,8 @@ impl MetaKey {
         match self {
             MetaKey::UnlockThrottle => THROTTLE_KEY,
             MetaKey::Locale => LOCALE_KEY,
+            MetaKey::DeviceId => DEVICE_KEY,
+            MetaKey::SyncState => SYNC_STATE_KEY,
         }
     }
 }

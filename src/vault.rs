@@ -5,13 +5,13 @@
 //! store is always a sealed envelope.
 
 use crate::store::{Db, MetaKey, StoreError, StoredRecord};
-use coffer_core::contact::{Contact, ContactError};
-use coffer_core::record::{CONTACT_NAMESPACE, SETTINGS_NAMESPACE};
+use coffer_core::record::SETTINGS_NAMESPACE;
 use coffer_core::settings::Settings;
 use coffer_core::unlock::UnlockThrottle;
 use coffer_crypto::{
     CryptoError, Envelope, EnvelopeMeta, KdfParams, Passphrase, RecoveryCode, VaultHeader, VaultKey,
 };
+use coffer_sync::StoredRecord as SyncRecord;
 use uuid::Uuid;
 
 /// Decrypting yields to the browser after this many records so the progress
@@ -56,7 +56,7 @@ pub enum Damage {
 }
 
 pub struct Loaded<T> {
-    pub records: Vec<(T, u64)>,
+    pub records: Vec<T>,
     pub damaged: Vec<Damaged>,
 }
 
@@ -178,13 +178,18 @@ fn open_record<T>(
     Ok((value, revision))
 }
 
-/// Loads and decrypts every contact, reporting progress as (done, total).
-pub async fn load_contacts(
+/// Loads and decrypts every record of a synced collection (each envelope
+/// holds the record's mergeable document and its sync bookkeeping),
+/// reporting progress as (done, total). `legacy` reads what an older version
+/// stored (a bare record) into a document, or `None` if it cannot.
+pub async fn load_synced(
     db: &Db,
     key: &VaultKey,
+    namespace: &str,
+    legacy: impl Fn(Uuid, &[u8]) -> Option<SyncRecord>,
     mut progress: impl FnMut(usize, usize),
-) -> Result<Loaded<Contact>, VaultError> {
-    let stored = db.load(CONTACT_NAMESPACE).await?;
+) -> Result<Loaded<(Uuid, SyncRecord)>, VaultError> {
+    let stored = db.load(namespace).await?;
     let total = stored.len();
     let mut loaded = Loaded {
         records: Vec::with_capacity(total),
@@ -193,10 +198,20 @@ pub async fn load_contacts(
     progress(0, total);
     for (chunk_index, chunk) in stored.chunks(DECRYPT_CHUNK).enumerate() {
         for record in chunk {
-            match open_record(key, CONTACT_NAMESPACE, record, |b| {
-                Contact::from_json(b).map_err(|e: ContactError| e.to_string())
-            }) {
-                Ok(entry) => loaded.records.push(entry),
+            let parsed = open_record(
+                key,
+                namespace,
+                record,
+                |bytes| match serde_json::from_slice::<SyncRecord>(bytes) {
+                    Ok(r) => Ok(r),
+                    Err(e) => record
+                        .id
+                        .and_then(|id| legacy(id, bytes))
+                        .ok_or_else(|| e.to_string()),
+                },
+            );
+            match parsed {
+                Ok((r, _)) => loaded.records.push((record.id.unwrap_or_default(), r)),
                 Err(d) => loaded.damaged.push(d),
             }
         }
@@ -207,6 +222,29 @@ pub async fn load_contacts(
         yield_to_browser().await;
     }
     Ok(loaded)
+}
+
+/// Seals and stores records of a synced collection in one transaction (all
+/// or nothing). The local envelope's revision is the document's newest
+/// clock reading, so a later state never reuses an earlier one's number.
+pub async fn store_synced(
+    db: &Db,
+    key: &VaultKey,
+    namespace: &str,
+    records: &[(Uuid, &SyncRecord)],
+) -> Result<(), VaultError> {
+    let sealed = records
+        .iter()
+        .map(|(id, record)| {
+            let json =
+                serde_json::to_vec(record).map_err(|e| VaultError::Encoding(e.to_string()))?;
+            let revision = record.doc.max_stamp().map_or(1, |s| s.wall_ms.max(1));
+            Ok((*id, seal_json(key, namespace, *id, revision, &json)?))
+        })
+        .collect::<Result<Vec<_>, VaultError>>()?;
+    db.put_records(namespace, sealed.iter().map(|(id, e)| (*id, e.as_bytes())))
+        .await?;
+    Ok(())
 }
 
 fn seal_json(
@@ -224,59 +262,51 @@ fn seal_json(
     Ok(coffer_crypto::seal(key, &meta, json)?)
 }
 
-/// Seals and stores a new revision of a contact; returns that revision.
-pub async fn save_contact(
+/// Seals a small private value of this device (the account session) under
+/// a fixed id of its namespace.
+pub async fn save_private<T: serde::Serialize>(
     db: &Db,
     key: &VaultKey,
-    contact: &Contact,
-    previous: Option<u64>,
-) -> Result<u64, VaultError> {
-    let revision = previous.map_or(1, |r| r + 1);
-    let envelope = seal_json(
-        key,
-        CONTACT_NAMESPACE,
-        contact.id,
-        revision,
-        &contact.to_json(),
-    )?;
-    db.put_record(CONTACT_NAMESPACE, contact.id, envelope.as_bytes())
-        .await?;
-    Ok(revision)
-}
-
-/// Seals and stores many new contacts in one transaction (all or nothing).
-pub async fn save_contacts(
-    db: &Db,
-    key: &VaultKey,
-    contacts: &[Contact],
+    namespace: &str,
+    value: &T,
 ) -> Result<(), VaultError> {
-    let sealed = contacts
-        .iter()
-        .map(|c| {
-            Ok((
-                c.id,
-                seal_json(key, CONTACT_NAMESPACE, c.id, 1, &c.to_json())?,
-            ))
-        })
-        .collect::<Result<Vec<_>, VaultError>>()?;
-    db.put_records(
-        CONTACT_NAMESPACE,
-        sealed.iter().map(|(id, e)| (*id, e.as_bytes())),
-    )
-    .await?;
+    let json = serde_json::to_vec(value).map_err(|e| VaultError::Encoding(e.to_string()))?;
+    let envelope = seal_json(key, namespace, SINGLETON_ID, 1, &json)?;
+    db.put_record(namespace, SINGLETON_ID, envelope.as_bytes())
+        .await?;
     Ok(())
 }
 
-pub async fn delete_contact(db: &Db, id: Uuid) -> Result<(), VaultError> {
-    Ok(db.delete_record(CONTACT_NAMESPACE, id).await?)
+/// Reads what [`save_private`] stored; a damaged value reads as absent.
+pub async fn load_private<T: serde::de::DeserializeOwned>(
+    db: &Db,
+    key: &VaultKey,
+    namespace: &str,
+) -> Result<Option<T>, VaultError> {
+    let stored = db.load(namespace).await?;
+    Ok(stored
+        .iter()
+        .find(|r| r.id == Some(SINGLETON_ID))
+        .and_then(|record| {
+            open_record(key, namespace, record, |b| {
+                serde_json::from_slice::<T>(b).map_err(|e| e.to_string())
+            })
+            .ok()
+        })
+        .map(|(value, _)| value))
 }
 
-/// The settings record has a fixed, content-free id: there is one per vault.
-const SETTINGS_ID: Uuid = Uuid::nil();
+pub async fn delete_private(db: &Db, namespace: &str) -> Result<(), VaultError> {
+    Ok(db.delete_record(namespace, SINGLETON_ID).await?)
+}
+
+/// Records there is one of per vault (settings, the account session) have
+/// a fixed, content-free id.
+const SINGLETON_ID: Uuid = Uuid::nil();
 
 pub async fn load_settings(db: &Db, key: &VaultKey) -> Result<(Settings, Option<u64>), VaultError> {
     let stored = db.load(SETTINGS_NAMESPACE).await?;
-    let Some(record) = stored.iter().find(|r| r.id == Some(SETTINGS_ID)) else {
+    let Some(record) = stored.iter().find(|r| r.id == Some(SINGLETON_ID)) else {
         return Ok((Settings::default(), None));
     };
     match open_record(key, SETTINGS_NAMESPACE, record, |b| {
@@ -296,8 +326,8 @@ pub async fn save_settings(
 ) -> Result<u64, VaultError> {
     let json = serde_json::to_vec(settings).map_err(|e| VaultError::Encoding(e.to_string()))?;
     let revision = previous.map_or(1, |r| r + 1);
-    let envelope = seal_json(key, SETTINGS_NAMESPACE, SETTINGS_ID, revision, &json)?;
-    db.put_record(SETTINGS_NAMESPACE, SETTINGS_ID, envelope.as_bytes())
+    let envelope = seal_json(key, SETTINGS_NAMESPACE, SINGLETON_ID, revision, &json)?;
+    db.put_record(SETTINGS_NAMESPACE, SINGLETON_ID, envelope.as_bytes())
         .await?;
     Ok(revision)
 }

@@ -3,6 +3,11 @@
 //! much memory it holds, in headless Chromium. It prints figures and asserts
 //! none of them.
 //!
+//! Contacts are stored as the app stores them since sync: each one a
+//! `StoredRecord` (a mergeable document of per-field values with clock
+//! stamps) sealed under namespace "contact", built as the sync engine builds
+//! a new contact, and read back into contacts with `contact_from_doc`.
+//!
 //! Built only with `--features bench`; `cargo xtask bench` runs it in release
 //! with `-- --nocapture`. The sizes come from `COFFER_BENCH_SIZES` at compile
 //! time (comma-separated, default "1000,10000").
@@ -10,10 +15,12 @@
 #![cfg(target_arch = "wasm32")]
 
 use coffer_app::store::Db;
+use coffer_app::sync::{contact_fields, contact_from_doc, legacy_contact};
 use coffer_app::vault::{self, Credential};
 use coffer_core::record::CONTACT_NAMESPACE;
 use coffer_core::{Address, Contact, ContactPointKind, Email, Phone, SearchIndex};
 use coffer_crypto::Passphrase;
+use coffer_sync::{DeviceId, Doc, Hlc, StoredRecord};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -28,6 +35,8 @@ const SIZES: &str = match option_env!("COFFER_BENCH_SIZES") {
 const WRITE_BATCH: usize = 2_000;
 const SEARCH_LIMIT: usize = 200;
 const PASSPHRASE: &str = "bench passphrase 基准测试 horse";
+/// The device the seeded contacts were written on.
+const DEVICE: DeviceId = DeviceId([0xbe; 16]);
 
 // ------------------------------------------------------------- generator
 
@@ -258,6 +267,25 @@ fn queries(v: &Vocabulary) -> Vec<String> {
     out
 }
 
+/// A new contact as the sync engine stores it: every field written at one
+/// stamp (its last update), not yet uploaded.
+fn synced(contact: &Contact) -> StoredRecord {
+    let stamp = Hlc {
+        wall_ms: u64::try_from(contact.updated_ms).unwrap_or(0),
+        counter: 0,
+        device: DEVICE,
+    };
+    let mut doc = Doc::new();
+    for (field, value) in contact_fields(contact) {
+        doc.set(&field, value, stamp);
+    }
+    StoredRecord {
+        doc,
+        server: None,
+        chain_revision: 0,
+    }
+}
+
 // -------------------------------------------------------------- measuring
 
 fn now() -> f64 {
@@ -306,7 +334,7 @@ async fn bench_one(n: usize) {
     let (key, _code) = vault::create(&db, &passphrase).await.expect("create");
     let vocabulary = Vocabulary::new();
     let mut rng = Lcg(0xc0ff_ee00 ^ n as u64);
-    let (mut generate_ms, mut write_ms) = (0.0, 0.0);
+    let (mut generate_ms, mut doc_ms, mut write_ms) = (0.0, 0.0, 0.0);
     let mut written = 0;
     while written < n {
         let started = now();
@@ -315,7 +343,11 @@ async fn bench_one(n: usize) {
             .collect();
         generate_ms += now() - started;
         let started = now();
-        vault::save_contacts(&db, &key, &batch)
+        let records: Vec<(Uuid, StoredRecord)> = batch.iter().map(|c| (c.id, synced(c))).collect();
+        doc_ms += now() - started;
+        let started = now();
+        let refs: Vec<(Uuid, &StoredRecord)> = records.iter().map(|(id, r)| (*id, r)).collect();
+        vault::store_synced(&db, &key, CONTACT_NAMESPACE, &refs)
             .await
             .expect("write a batch");
         write_ms += now() - started;
@@ -324,7 +356,7 @@ async fn bench_one(n: usize) {
     drop(key);
     db.close();
     console_log!(
-        "bench: contacts={n} write (seal + IndexedDB, batches of {WRITE_BATCH})={write_ms:.0} ms ({:.0} records/s); generating them {generate_ms:.0} ms",
+        "bench: contacts={n} write (seal + IndexedDB, batches of {WRITE_BATCH})={write_ms:.0} ms ({:.0} records/s); generating them {generate_ms:.0} ms, building their documents {doc_ms:.0} ms",
         per_second(n, write_ms)
     );
 
@@ -340,25 +372,41 @@ async fn bench_one(n: usize) {
     let unlock_ms = now() - started;
 
     let started = now();
-    let loaded = vault::load_contacts(&db, &key, |_, _| {})
-        .await
-        .expect("load contacts");
+    let loaded = vault::load_synced(
+        &db,
+        &key,
+        CONTACT_NAMESPACE,
+        legacy_contact(DEVICE),
+        |_, _| {},
+    )
+    .await
+    .expect("load contacts");
     let load_ms = now() - started;
     assert_eq!(loaded.records.len(), n, "every contact loads");
     assert!(loaded.damaged.is_empty());
 
+    // What the app shows: the contact each document holds.
+    let started = now();
+    let contacts: Vec<Contact> = loaded
+        .records
+        .iter()
+        .filter_map(|(id, r)| contact_from_doc(*id, &r.doc))
+        .collect();
+    let to_contacts_ms = now() - started;
+    assert_eq!(contacts.len(), n, "every document holds a contact");
+
     let started = now();
     let mut index = SearchIndex::with_capacity(n);
-    for (contact, _) in &loaded.records {
+    for contact in &contacts {
         index.upsert(contact);
     }
     let index_ms = now() - started;
-    let list_ms = load_ms + index_ms;
+    let list_ms = load_ms + to_contacts_ms + index_ms;
     console_log!(
         "bench: contacts={n} db-open={open_db_ms:.1} ms unlock={unlock_ms:.0} ms (Argon2id 64 MiB t=3 included)"
     );
     console_log!(
-        "bench: contacts={n} open+decrypt={load_ms:.0} ms ({:.0} records/s) index={index_ms:.0} ms open+list total={list_ms:.0} ms ({:.0} records/s); with unlock {:.0} ms",
+        "bench: contacts={n} open+decrypt={load_ms:.0} ms ({:.0} records/s) to-contacts={to_contacts_ms:.0} ms index={index_ms:.0} ms open+list total={list_ms:.0} ms ({:.0} records/s); with unlock {:.0} ms",
         per_second(n, load_ms),
         per_second(n, list_ms),
         list_ms + unlock_ms + open_db_ms
@@ -411,7 +459,7 @@ async fn bench_one(n: usize) {
         per_second(n, load_ms)
     );
 
-    drop((stored, loaded, index, key));
+    drop((stored, loaded, contacts, index, key));
     db.close();
     Db::destroy(&name).await.expect("delete the bench database");
 }

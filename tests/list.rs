@@ -69,9 +69,9 @@ async fn only_visible_rows_are_rendered_and_scrolling_reaches_the_end() {
     let query = RwSignal::new(String::new());
     let handle = leptos::mount::mount_to(host.clone(), move || {
         let state = AppState::new(Locale::En);
-        state.book.set(ContactBook::from_records(
-            (0..CONTACTS).map(|i| (contact(i), 1)).collect(),
-        ));
+        state
+            .book
+            .set(ContactBook::from_contacts((0..CONTACTS).map(contact)));
         provide_context(state);
         let editing = RwSignal::new(None::<Editing>);
         view! { <ContactList query=query editing=editing/> }

@@ -1,6 +1,7 @@
 //! Create or edit one contact. Validation rules live in `coffer-core`; this
 //! form only collects text and shows the problems next to their fields.
 
+use crate::components::sync_panel::date_time;
 use crate::pages::contacts::Editing;
 use crate::pages::unlock::error_text;
 use crate::state::{AppState, use_app};
@@ -98,12 +99,9 @@ fn TextField(
 #[component]
 pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl IntoView {
     let state = use_app();
-    let (original, revision) = match mode {
-        Editing::Existing(id) => state
-            .book
-            .with_untracked(|b| b.entries.get(&id).cloned())
-            .map_or((None, None), |(c, r)| (Some(c), Some(r))),
-        Editing::New => (None, None),
+    let original = match mode {
+        Editing::Existing(id) => state.book.with_untracked(|b| b.entries.get(&id).cloned()),
+        Editing::New => None,
     };
     let base = original
         .clone()
@@ -215,15 +213,12 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
         }
         errors.set(Vec::new());
         form_error.set(None);
-        let Some(db) = state.db() else { return };
-        let Some(key) = state.key() else {
-            return;
-        };
+        let Some(sync) = state.sync() else { return };
+        let original = original.clone();
         saving.set(true);
         spawn_local(async move {
-            match vault::save_contact(&db, &key, &contact, revision).await {
-                Ok(new_revision) => {
-                    state.book.update(|b| b.upsert(contact, new_revision));
+            match sync.save_contact(original.as_ref(), &contact).await {
+                Ok(()) => {
                     state.say(state.t(Msg::Saved));
                     editing.set(None);
                 }
@@ -245,7 +240,7 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
             .with_untracked(|b| {
                 b.entries
                     .get(&id)
-                    .map(|(c, _)| c.display_name(state.settings.get_untracked().name_order))
+                    .map(|c| c.display_name(state.settings.get_untracked().name_order))
             })
             .unwrap_or_default();
         let question = fill(state.t(Msg::ConfirmDelete), &[("name", &name)]);
@@ -255,11 +250,10 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
         if !confirmed {
             return;
         }
-        let Some(db) = state.db() else { return };
+        let Some(sync) = state.sync() else { return };
         spawn_local(async move {
-            match vault::delete_contact(&db, id).await {
+            match sync.delete_contact(id).await {
                 Ok(()) => {
-                    state.book.update(|b| b.remove(id));
                     state.say(state.t(Msg::Deleted));
                     editing.set(None);
                 }
@@ -389,6 +383,101 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                     })}
                 </div>
             </form>
+            {match mode {
+                Editing::Existing(id) => Some(view! { <RecordHistory id=id/> }),
+                Editing::New => None,
+            }}
         </section>
+    }
+}
+
+/// The label a stored field name is shown with.
+fn field_label(field: &str) -> Msg {
+    match field {
+        "given_name" => Msg::GivenName,
+        "family_name" => Msg::FamilyName,
+        "full_name" => Msg::FullName,
+        "emails" => Msg::Emails,
+        "phones" => Msg::Phones,
+        "company" => Msg::Company,
+        "job_title" => Msg::JobTitle,
+        "address" => Msg::AddressLabel,
+        "tags" => Msg::Tags,
+        _ => Msg::Notes,
+    }
+}
+
+/// A value as the history shows it: text as typed, lists joined.
+fn value_text(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::Object(o) => o
+                    .get("address")
+                    .or_else(|| o.get("number"))
+                    .map(value_text)
+                    .unwrap_or_default(),
+                other => value_text(other),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(o) => o
+            .values()
+            .map(value_text)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Earlier values of this record's fields, including values that lost a
+/// conflict with another device: nothing merged away is lost from view.
+#[component]
+fn RecordHistory(id: Uuid) -> impl IntoView {
+    let state = use_app();
+    let entries = move || {
+        state.history_version.track();
+        state.book.track();
+        state
+            .sync()
+            .map(|s| (s.history(id), Some(s.device())))
+            .unwrap_or_default()
+    };
+    view! {
+        <details class="history" id="record-history">
+            <summary>{move || state.t(Msg::History)}</summary>
+            {move || {
+                let (list, device) = entries();
+                if list.is_empty() {
+                    return view! { <p class="hint">{move || state.t(Msg::HistoryEmpty)}</p> }.into_any();
+                }
+                view! {
+                    <ul>
+                        {list.into_iter().map(|h| {
+                            let label = field_label(&h.field);
+                            let value = value_text(&h.value);
+                            let when = date_time(h.superseded_by.wall_ms as f64);
+                            let mine = Some(h.stamp.device) == device;
+                            view! {
+                                <li>
+                                    <span>{move || fill(state.t(Msg::HistoryEntry), &[("field", state.t(label)), ("value", &value)])}</span>
+                                    " "
+                                    <span class="hint">
+                                        {move || fill(state.t(Msg::HistoryReplaced), &[("time", &when)])}
+                                        " · "
+                                        {move || if mine { state.t(Msg::HistoryThisDevice) } else { state.t(Msg::HistoryOtherDevice) }}
+                                    </span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </details>
     }
 }

@@ -75,7 +75,7 @@ pub fn ContactList(query: RwSignal<String>, editing: RwSignal<Option<Editing>>) 
         state.book.with(|book| {
             ids.iter()
                 .enumerate()
-                .filter_map(|(offset, id)| book.entries.get(id).map(|(c, _)| (start + offset, c.clone())))
+                .filter_map(|(offset, id)| book.entries.get(id).map(|c| (start + offset, c.clone())))
                 .map(|(position, c)| {
                     let id = c.id;
                     let name = c.display_name(order);

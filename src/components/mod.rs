@@ -4,4 +4,5 @@ pub mod contact_list;
 pub mod passphrase_choice;
 pub mod passphrase_field;
 pub mod strength_meter;
+pub mod sync_panel;
 pub mod topbar;

@@ -1,5 +1,6 @@
 //! The bar at the top: name, language, and (when unlocked) navigation and Lock.
 
+use crate::components::sync_panel::SyncIndicator;
 use crate::state::{LockReason, Phase, View, use_app};
 use crate::store::MetaKey;
 use coffer_core::i18n::Msg;
@@ -42,6 +43,9 @@ pub fn TopBar() -> impl IntoView {
                     </button>
                 </Show>
             </nav>
+            <Show when=unlocked>
+                <SyncIndicator/>
+            </Show>
             <label class="language">
                 <span class="visually-hidden">{move || state.t(Msg::Language)}</span>
                 <select on:change=on_language prop:value=move || state.locale.get().tag()>

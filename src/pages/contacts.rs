@@ -2,6 +2,7 @@
 
 use crate::components::contact_form::ContactForm;
 use crate::components::contact_list::ContactList;
+use crate::components::sync_panel::SyncBanners;
 use crate::state::use_app;
 use coffer_core::i18n::{Msg, fill};
 use leptos::prelude::*;
@@ -62,6 +63,7 @@ pub fn ContactsPage() -> impl IntoView {
                     </button>
                 </div>
                 {damaged}
+                <SyncBanners/>
                 <div class="field search">
                     <label for="search">{move || state.t(Msg::Search)}</label>
                     <input id="search" type="search" node_ref=search_ref autocomplete="off"

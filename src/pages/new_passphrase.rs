@@ -1,5 +1,6 @@
 //! After unlocking with the recovery code: choose a new passphrase.
 
+use crate::account;
 use crate::components::passphrase_choice::{PassphraseChoice, PassphraseChoiceFields};
 use crate::pages::unlock::{error_text, open_vault};
 use crate::state::use_app;
@@ -42,9 +43,16 @@ pub fn NewPassphraseForm(on_done: Callback<()>) -> impl IntoView {
         spawn_local(async move {
             match vault::change_passphrase(&db, &key, &pass).await {
                 Ok(()) => {
+                    // The account follows (re-registration and a rewrapped
+                    // key bundle; no record is re-uploaded).
+                    let message = match account::change_account_passphrase(state, &pass).await {
+                        Ok(true) => Msg::PassphraseChangedAccount,
+                        Ok(false) => Msg::PassphraseChanged,
+                        Err(_) => Msg::PassphraseChangedLocalOnly,
+                    };
                     choice.clear();
                     working.set(false);
-                    state.say(state.t(Msg::PassphraseChanged));
+                    state.say(state.t(message));
                     on_done.run(());
                 }
                 Err(e) => {

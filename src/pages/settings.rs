@@ -2,6 +2,7 @@
 //! passphrase change.
 
 use crate::components::passphrase_field::PassphraseField;
+use crate::components::sync_panel::AccountSection;
 use crate::pages::new_passphrase::NewPassphraseForm;
 use crate::pages::unlock::error_text;
 use crate::state::{Phase, View, use_app};
@@ -109,6 +110,7 @@ pub fn SettingsPage() -> impl IntoView {
                     </button>
                 </div>
             </form>
+            <AccountSection/>
             <h2>{move || state.t(Msg::ChangePassphrase)}</h2>
             <Show
                 when=move || verified.get()

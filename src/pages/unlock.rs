@@ -1,11 +1,13 @@
 //! The lock screen, and opening the vault once a key is in hand.
 
 use crate::components::passphrase_field::PassphraseField;
-use crate::state::{AppState, ContactBook, LockReason, Phase, View, use_app};
+use crate::state::{AppState, LockReason, Phase, View, use_app};
+use crate::store::Db;
+use crate::sync::{self, Syncer};
 use crate::vault::{self, Credential, VaultError};
 use coffer_core::i18n::{Msg, fill};
 use coffer_core::settings::Locale;
-use coffer_crypto::{CryptoError, Passphrase, RecoveryCode};
+use coffer_crypto::{CryptoError, Passphrase, RecoveryCode, VaultKey};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
@@ -38,7 +40,8 @@ pub fn error_text(error: &VaultError, locale: Locale) -> String {
 }
 
 /// With the key in the session: loads settings and every contact (showing
-/// progress), then shows the contact list.
+/// progress), starts the sync engine over them (connected if this device
+/// is signed in to an account), then shows the contact list.
 pub async fn open_vault(state: AppState) {
     let Some(db) = state.db() else { return };
     let Some(key) = state.key() else {
@@ -58,19 +61,10 @@ pub async fn open_vault(state: AppState) {
         }
         Err(e) => state.warn(error_text(&e, state.locale.get_untracked())),
     }
-    let loaded = vault::load_contacts(&db, &key, |done, total| {
-        let text = fill(
-            state.t(Msg::Decrypting),
-            &[("done", &done.to_string()), ("total", &total.to_string())],
-        );
-        state.busy.set(Some((text, Some((done, total)))));
-    })
-    .await;
+    let started = start_sync(state, &db, key).await;
     state.busy.set(None);
-    match loaded {
-        Ok(loaded) => {
-            state.book.set(ContactBook::from_records(loaded.records));
-            state.damaged.set(loaded.damaged);
+    match started {
+        Ok(()) => {
             state.last_activity_ms.set_value(js_sys::Date::now());
             state.phase.set(Phase::Unlocked(View::Contacts));
         }
@@ -79,6 +73,37 @@ pub async fn open_vault(state: AppState) {
             state.warn(error_text(&e, state.locale.get_untracked()));
         }
     }
+}
+
+async fn start_sync(state: AppState, db: &Rc<Db>, key: Rc<VaultKey>) -> Result<(), VaultError> {
+    let device = sync::device_id(db).await?;
+    let loaded = vault::load_synced(
+        db,
+        &key,
+        sync::COLLECTION,
+        sync::legacy_contact(device),
+        |done, total| {
+            let text = fill(
+                state.t(Msg::Decrypting),
+                &[("done", &done.to_string()), ("total", &total.to_string())],
+            );
+            state.busy.set(Some((text, Some((done, total)))));
+        },
+    )
+    .await?;
+    state.damaged.set(loaded.damaged);
+    let sync_state = sync::load_sync_state(db).await?;
+    let link = sync::load_link(db, &key).await?;
+    let syncer = Syncer::start(state, db.clone(), key, device, loaded.records, sync_state)?;
+    state.session.update_value(|s| {
+        if let Some(s) = s {
+            s.sync = Some(syncer.clone());
+        }
+    });
+    if let Some(link) = link {
+        syncer.connect(link);
+    }
+    Ok(())
 }
 
 #[component]
@@ -115,10 +140,9 @@ pub fn UnlockPage(reason: LockReason) -> impl IntoView {
                 Ok(key) => {
                     passphrase.set(String::new());
                     code.set(String::new());
-                    state.session.set_value(Some(crate::state::Session {
-                        key: Rc::new(key),
-                        settings_revision: None,
-                    }));
+                    state
+                        .session
+                        .set_value(Some(crate::state::Session::new(key)));
                     if recovery {
                         state.phase.set(Phase::ChoosePassphrase);
                     } else {

@@ -1,16 +1,90 @@
-//! First visit: create the vault.
+//! First visit: create the vault, or sign in to an existing account.
 
+use crate::account::{flow_error_text, sign_in_new_device};
 use crate::components::passphrase_choice::{PassphraseChoice, PassphraseChoiceFields};
+use crate::components::passphrase_field::PassphraseField;
 use crate::pages::unlock::error_text;
 use crate::state::{Phase, Session, use_app};
 use crate::vault;
 use coffer_core::i18n::Msg;
+use coffer_crypto::Passphrase;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::rc::Rc;
 
 #[component]
 pub fn WelcomePage() -> impl IntoView {
+    let state = use_app();
+    let sign_in = RwSignal::new(false);
+    view! {
+        <Show when=move || sign_in.get() fallback=move || view! { <CreateVault/> }>
+            <SignInForm/>
+        </Show>
+        <p class="switch-mode">
+            <button type="button" class="link" on:click=move |_| sign_in.update(|s| *s = !*s)>
+                {move || if sign_in.get() { state.t(Msg::CreateVaultInstead) } else { state.t(Msg::SignInInstead) }}
+            </button>
+        </p>
+    }
+}
+
+/// A new device of an existing account: download the key bundle, keep the
+/// vault key under this device's passphrase wrap, then sync everything down.
+#[component]
+fn SignInForm() -> impl IntoView {
+    let state = use_app();
+    let name = RwSignal::new(String::new());
+    let passphrase = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let working = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if working.get_untracked() {
+            return;
+        }
+        let pass = Passphrase::new(passphrase.get_untracked());
+        let account = name.get_untracked();
+        working.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match sign_in_new_device(state, &account, &pass).await {
+                Ok(code) => {
+                    passphrase.set(String::new());
+                    state.recovery_code.set_value(Some(code.to_display()));
+                    state.phase.set(Phase::ShowRecovery);
+                }
+                Err(e) => {
+                    error.set(Some(flow_error_text(&e, state.locale.get_untracked())));
+                    working.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card narrow" aria-labelledby="signin-title">
+            <h1 id="signin-title">{move || state.t(Msg::SignInTitle)}</h1>
+            <p>{move || state.t(Msg::SignInIntro)}</p>
+            <form on:submit=on_submit novalidate=true>
+                <div class="field">
+                    <label for="signin-account">{move || state.t(Msg::AccountName)}</label>
+                    <input id="signin-account" type="email" autocomplete="username" required=true
+                        aria-describedby="signin-error" bind:value=name/>
+                </div>
+                <PassphraseField id="signin-passphrase" label=Msg::Passphrase value=passphrase
+                    autocomplete="current-password" described_by="signin-error"/>
+                <p id="signin-error" class="form-error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary" disabled=move || working.get()>
+                    {move || if working.get() { state.t(Msg::SigningIn) } else { state.t(Msg::SignIn) }}
+                </button>
+                <Show when=move || working.get()>
+                    <progress aria-label=move || state.t(Msg::SigningIn)></progress>
+                </Show>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn CreateVault() -> impl IntoView {
     let state = use_app();
     let choice = PassphraseChoice::default();
     let error = RwSignal::new(None::<String>);
@@ -31,10 +105,7 @@ pub fn WelcomePage() -> impl IntoView {
                 Ok((key, code)) => {
                     choice.clear();
                     state.recovery_code.set_value(Some(code.to_display()));
-                    state.session.set_value(Some(Session {
-                        key: Rc::new(key),
-                        settings_revision: None,
-                    }));
+                    state.session.set_value(Some(Session::new(key)));
                     state.phase.set(Phase::ShowRecovery);
                 }
                 Err(e) => {

@@ -1,0 +1,478 @@
+//! The HTTP adapter: the only code that talks to the server. It carries
+//! OPAQUE messages, the wrapped key bundle and envelopes — never plaintext —
+//! and turns every answer into a typed result, so a server that answers
+//! with nonsense is reported as such instead of being trusted.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use coffer_account::{
+    AccountError, AccountName, ClientLogin, ClientRegistration, KeyBundle, unwrap_bundle,
+    wrap_bundle,
+};
+use coffer_sync::{
+    ChainEntry, ChainHead, GENESIS, PullResponse, PushItem, PushOutcome, PushResponse, PushResult,
+    RecordHead, chain::envelope_hash,
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Entries per pull page.
+pub const PULL_LIMIT: u32 = 500;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// No answer at all: offline, DNS, the server is down.
+    #[error("the server could not be reached: {0}")]
+    Unreachable(String),
+    /// The server answered with an error code.
+    #[error("the server refused ({status} {code})")]
+    Refused {
+        status: u16,
+        code: String,
+        retry_after: Option<u32>,
+    },
+    /// The answer does not have the promised shape.
+    #[error("the server's answer is malformed: {0}")]
+    Malformed(String),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+}
+
+impl ApiError {
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Refused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The session token is no longer accepted (expired or signed out).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::Refused { status: 401, code, .. } if code == "unauthorized")
+    }
+}
+
+fn b64(bytes: &[u8]) -> String {
+    BASE64.encode(bytes)
+}
+
+fn unb64(field: &str, text: &str) -> Result<Vec<u8>, ApiError> {
+    BASE64
+        .decode(text)
+        .map_err(|_| ApiError::Malformed(format!("{field} is not base64")))
+}
+
+fn hash32(field: &str, text: &str) -> Result<[u8; 32], ApiError> {
+    unb64(field, text)?
+        .try_into()
+        .map_err(|_| ApiError::Malformed(format!("{field} is not 32 bytes")))
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    code: String,
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let request = request.map_err(|e| ApiError::Malformed(e.to_string()))?;
+    request
+        .send()
+        .await
+        .map_err(|e| ApiError::Unreachable(e.to_string()))
+}
+
+async fn refused(response: Response) -> ApiError {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.parse().ok());
+    let code = match response.json::<ErrorBody>().await {
+        Ok(body) => body.error.code,
+        Err(_) => format!("http_{status}"),
+    };
+    ApiError::Refused {
+        status,
+        code,
+        retry_after,
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if !response.ok() {
+        return Err(refused(response).await);
+    }
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Malformed(e.to_string()))
+}
+
+async fn expect_empty(response: Response) -> Result<(), ApiError> {
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(refused(response).await)
+    }
+}
+
+fn authed(builder: RequestBuilder, token: &str) -> RequestBuilder {
+    builder.header("Authorization", &format!("Bearer {token}"))
+}
+
+async fn post_json<T: DeserializeOwned>(
+    path: &str,
+    token: Option<&str>,
+    body: &serde_json::Value,
+) -> Result<T, ApiError> {
+    let mut builder = Request::post(path);
+    if let Some(token) = token {
+        builder = authed(builder, token);
+    }
+    decode(send(builder.json(body)).await?).await
+}
+
+/// A signed-in session on this device, kept sealed in the vault.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SessionToken {
+    pub token: String,
+    pub session_id: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionToken")
+            .field("session_id", &self.session_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct OpaqueResponse {
+    response: String,
+}
+
+#[derive(Deserialize)]
+struct LoginChallenge {
+    login_id: String,
+    response: String,
+}
+
+#[derive(Deserialize)]
+struct LoggedIn {
+    token: String,
+    session_id: String,
+    expires_at: i64,
+    wrapped_bundle: String,
+}
+
+/// Creates the account on the server: OPAQUE registration with `passphrase`
+/// (the normalised one), and `bundle` wrapped under its export key.
+pub async fn sign_up(
+    account: &AccountName,
+    passphrase: &str,
+    bundle: &KeyBundle,
+) -> Result<(), ApiError> {
+    let (registration, request) = ClientRegistration::start(account, passphrase)?;
+    let start: OpaqueResponse = post_json(
+        "/api/accounts/register/start",
+        None,
+        &json!({ "account": account.as_str(), "request": b64(&request) }),
+    )
+    .await?;
+    let response = unb64("response", &start.response)?;
+    let (upload, export_key) = registration.finish(&response, passphrase)?;
+    let wrapped = wrap_bundle(&export_key, bundle, account)?;
+    let _: serde_json::Value = post_json(
+        "/api/accounts/register/finish",
+        None,
+        &json!({
+            "account": account.as_str(),
+            "upload": b64(&upload),
+            "wrapped_bundle": b64(&wrapped),
+        }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Logs in with OPAQUE; returns the session and the unwrapped key bundle.
+pub async fn log_in(
+    account: &AccountName,
+    passphrase: &str,
+) -> Result<(SessionToken, KeyBundle), ApiError> {
+    let (login, request) = ClientLogin::start(account, passphrase)?;
+    let challenge: LoginChallenge = post_json(
+        "/api/login/start",
+        None,
+        &json!({ "account": account.as_str(), "request": b64(&request) }),
+    )
+    .await?;
+    let response = unb64("response", &challenge.response)?;
+    let (finalization, _session_key, export_key) = login.finish(&response, passphrase)?;
+    let done: LoggedIn = post_json(
+        "/api/login/finish",
+        None,
+        &json!({ "login_id": challenge.login_id, "finalization": b64(&finalization) }),
+    )
+    .await?;
+    let wrapped = unb64("wrapped_bundle", &done.wrapped_bundle)?;
+    let bundle = unwrap_bundle(&export_key, &wrapped, account)?;
+    Ok((
+        SessionToken {
+            token: done.token,
+            session_id: done.session_id,
+            expires_at: done.expires_at,
+        },
+        bundle,
+    ))
+}
+
+/// Re-registers the account under a new passphrase and rewraps the same
+/// bundle; no record is re-encrypted or re-uploaded.
+pub async fn change_passphrase(
+    token: &str,
+    account: &AccountName,
+    new_passphrase: &str,
+    bundle: &KeyBundle,
+) -> Result<(), ApiError> {
+    let (registration, request) = ClientRegistration::start(account, new_passphrase)?;
+    let start: OpaqueResponse = post_json(
+        "/api/account/passphrase/start",
+        Some(token),
+        &json!({ "request": b64(&request) }),
+    )
+    .await?;
+    let response = unb64("response", &start.response)?;
+    let (upload, export_key) = registration.finish(&response, new_passphrase)?;
+    let wrapped = wrap_bundle(&export_key, bundle, account)?;
+    let builder = authed(Request::post("/api/account/passphrase/finish"), token);
+    let body = json!({ "upload": b64(&upload), "wrapped_bundle": b64(&wrapped) });
+    expect_empty(send(builder.json(&body)).await?).await
+}
+
+pub async fn log_out(token: &str) -> Result<(), ApiError> {
+    expect_empty(send(authed(Request::post("/api/logout"), token).build()).await?).await
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct SessionInfo {
+    pub session_id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub user_agent: Option<String>,
+    pub current: bool,
+}
+
+#[derive(Deserialize)]
+struct SessionList {
+    sessions: Vec<SessionInfo>,
+}
+
+pub async fn sessions(token: &str) -> Result<Vec<SessionInfo>, ApiError> {
+    let list: SessionList =
+        decode(send(authed(Request::get("/api/sessions"), token).build()).await?).await?;
+    Ok(list.sessions)
+}
+
+pub async fn end_session(token: &str, session_id: &str) -> Result<(), ApiError> {
+    let path = format!("/api/sessions/{session_id}");
+    expect_empty(send(authed(Request::delete(&path), token).build()).await?).await
+}
+
+/// Whether the server answers at all (used to notice it is back).
+pub async fn reachable() -> bool {
+    match Request::get("/api/health").send().await {
+        Ok(response) => response.ok(),
+        Err(_) => false,
+    }
+}
+
+#[derive(Deserialize)]
+struct Accepted {
+    accepted: Vec<AcceptedItem>,
+}
+
+#[derive(Deserialize)]
+struct AcceptedItem {
+    record_id: Uuid,
+    seq: u64,
+}
+
+#[derive(Deserialize)]
+struct Conflicts {
+    conflicts: Vec<ConflictItem>,
+}
+
+#[derive(Deserialize)]
+struct ConflictItem {
+    record_id: Uuid,
+    head: Option<HeadBody>,
+}
+
+#[derive(Deserialize)]
+struct HeadBody {
+    revision: u64,
+    hash: String,
+}
+
+/// Pushes one batch (all or nothing on the server) and answers per item,
+/// identified by envelope hash, as the sync engine expects.
+pub async fn push(
+    token: &str,
+    collection: &str,
+    items: &[PushItem],
+) -> Result<PushResponse, ApiError> {
+    let body = json!({
+        "items": items.iter().map(|item| json!({
+            "record_id": item.record_id,
+            "parent_hash": item.parent_hash.map(|h| b64(&h)),
+            "revision": item.revision,
+            "blob": b64(&item.envelope),
+        })).collect::<Vec<_>>(),
+    });
+    let path = format!("/api/collections/{collection}/push");
+    let response = send(authed(Request::post(&path), token).json(&body)).await?;
+    let hashes: Vec<(Uuid, [u8; 32])> = items
+        .iter()
+        .map(|i| (i.record_id, envelope_hash(&i.envelope)))
+        .collect();
+    match response.status() {
+        200 | 201 => {
+            let accepted: Accepted = decode(response).await?;
+            let results = accepted
+                .accepted
+                .into_iter()
+                .filter_map(|a| {
+                    let (id, hash) = hashes.iter().find(|(id, _)| *id == a.record_id)?;
+                    Some(PushResult {
+                        record_id: *id,
+                        envelope_hash: *hash,
+                        outcome: PushOutcome::Accepted { seq: a.seq },
+                    })
+                })
+                .collect();
+            Ok(PushResponse { results })
+        }
+        409 => {
+            let conflicts: Conflicts = response
+                .json()
+                .await
+                .map_err(|e| ApiError::Malformed(e.to_string()))?;
+            let mut results = Vec::with_capacity(hashes.len());
+            for (id, hash) in &hashes {
+                let outcome = match conflicts.conflicts.iter().find(|c| c.record_id == *id) {
+                    Some(c) => PushOutcome::Conflict {
+                        current: match &c.head {
+                            Some(h) => Some(RecordHead {
+                                revision: h.revision,
+                                hash: hash32("head.hash", &h.hash)?,
+                            }),
+                            None => None,
+                        },
+                    },
+                    None => PushOutcome::NotStored,
+                };
+                results.push(PushResult {
+                    record_id: *id,
+                    envelope_hash: *hash,
+                    outcome,
+                });
+            }
+            Ok(PushResponse { results })
+        }
+        _ => Err(refused(response).await),
+    }
+}
+
+#[derive(Deserialize)]
+struct PullPage {
+    entries: Vec<PulledEntry>,
+    head: Option<PulledHead>,
+    more: bool,
+}
+
+#[derive(Deserialize)]
+struct PulledEntry {
+    seq: u64,
+    record_id: Uuid,
+    revision: u64,
+    parent_hash: Option<String>,
+    blob: String,
+    link: String,
+}
+
+#[derive(Deserialize)]
+struct PulledHead {
+    seq: u64,
+    link: String,
+}
+
+/// One page of the collection's chain after `since`; the answer is handed
+/// to the engine, which verifies the chain before believing any of it.
+pub async fn pull(
+    token: &str,
+    collection: &str,
+    since: u64,
+    request: u64,
+) -> Result<(PullResponse, usize), ApiError> {
+    let path = format!("/api/collections/{collection}/pull?since={since}&limit={PULL_LIMIT}");
+    let response = send(authed(Request::get(&path), token).build()).await?;
+    if !response.ok() {
+        return Err(refused(response).await);
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ApiError::Malformed(e.to_string()))?;
+    let page: PullPage =
+        serde_json::from_str(&text).map_err(|e| ApiError::Malformed(e.to_string()))?;
+    let entries = page
+        .entries
+        .into_iter()
+        .map(|e| {
+            Ok(ChainEntry {
+                seq: e.seq,
+                record_id: e.record_id,
+                revision: e.revision,
+                parent_hash: match e.parent_hash {
+                    Some(h) => Some(hash32("parent_hash", &h)?),
+                    None => None,
+                },
+                envelope: unb64("blob", &e.blob)?,
+                link: hash32("link", &e.link)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    let head = match page.head {
+        Some(h) => ChainHead {
+            seq: h.seq,
+            link: hash32("head.link", &h.link)?,
+        },
+        None => ChainHead {
+            seq: 0,
+            link: GENESIS,
+        },
+    };
+    Ok((
+        PullResponse {
+            request,
+            since,
+            entries,
+            head,
+            has_more: page.more,
+        },
+        text.len(),
+    ))
+}
