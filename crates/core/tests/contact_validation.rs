@@ -164,14 +164,15 @@ fn company_and_job_title_are_limited_to_200_chars() {
 
 #[test]
 fn each_address_part_is_limited_to_200_chars() {
-    for part in 0..5 {
+    for part in 0..6 {
         let mut c = person(1, "Ann", "");
         let long = "路".repeat(201);
         match part {
             0 => c.address.street = long,
             1 => c.address.city = long,
-            2 => c.address.region = long,
+            2 => c.address.province = long,
             3 => c.address.postcode = long,
+            4 => c.address.district = long,
             _ => c.address.country = long,
         }
         assert_eq!(
@@ -261,4 +262,43 @@ fn normalized_input_from_a_sloppy_form_validates() {
     c.tags = vec!["".into()];
     assert!(c.validate().is_err());
     assert_eq!(c.normalized().validate(), Ok(()));
+}
+
+#[test]
+fn wechat_accepts_ids_and_phone_numbers_only() {
+    let mut c = person(1, "Ann", "");
+    for ok in ["", "wxid_abc123", "13800138000", "+86 138 0013 8000"] {
+        c.wechat = ok.into();
+        assert_eq!(c.validate(), Ok(()), "{ok}");
+    }
+    c.wechat = "张伟".into();
+    assert_eq!(errors(&c), only(Field::WeChat, Problem::InvalidWeChat));
+}
+
+#[test]
+fn salutation_source_and_owner_have_length_limits() {
+    let mut c = person(1, "Ann", "");
+    c.salutation = "x".repeat(51);
+    c.source = "x".repeat(101);
+    c.owner = "x".repeat(201);
+    let e = c.validate().unwrap_err();
+    assert!(e.contains(Field::Salutation, Problem::TooLong { max: 50 }));
+    assert!(e.contains(Field::Source, Problem::TooLong { max: 100 }));
+    assert!(e.contains(Field::Owner, Problem::TooLong { max: 200 }));
+}
+
+#[test]
+fn custom_values_must_be_flat_with_sane_keys() {
+    let mut c = person(1, "Ann", "");
+    c.custom.insert("a_ok".into(), serde_json::json!(["x", 1]));
+    c.custom
+        .insert("b_nested".into(), serde_json::json!({"k": 1}));
+    c.custom.insert("c".repeat(65), serde_json::json!(1));
+    c.custom
+        .insert("d_big".into(), serde_json::json!("y".repeat(2_000)));
+    let e = c.validate().unwrap_err();
+    assert!(!e.for_field(Field::Custom(0)).any(|_| true));
+    assert!(e.contains(Field::Custom(1), Problem::InvalidCustomValue));
+    assert!(e.contains(Field::Custom(2), Problem::TooLong { max: 64 }));
+    assert!(e.contains(Field::Custom(3), Problem::TooLong { max: 2_000 }));
 }
