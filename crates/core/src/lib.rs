@@ -11,6 +11,7 @@
 
 pub mod class;
 pub mod contact;
+pub mod duplicates;
 pub mod i18n;
 pub mod passphrase;
 pub mod record;
