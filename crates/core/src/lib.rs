@@ -13,6 +13,7 @@ pub mod class;
 pub mod contact;
 pub mod duplicates;
 pub mod i18n;
+pub mod import;
 pub mod passphrase;
 pub mod record;
 pub mod search;

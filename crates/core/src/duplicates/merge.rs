@@ -168,9 +168,14 @@ pub fn merge_imported(existing: &Contact, imported: &Contact, now_ms: i64) -> Co
             m.clone_from(old);
         }
     };
-    if is_blank(&imported.given_name)
-        && is_blank(&imported.family_name)
-        && is_blank(&imported.full_name)
+    // A blank imported name, or the same name written another way ("Ann
+    // Lee" for given "Ann", family "Lee"), keeps the existing spelling and
+    // its split into parts.
+    let same_name = super::name_key(existing) == super::name_key(imported);
+    if same_name
+        || (is_blank(&imported.given_name)
+            && is_blank(&imported.family_name)
+            && is_blank(&imported.full_name))
     {
         m.given_name.clone_from(&existing.given_name);
         m.family_name.clone_from(&existing.family_name);
