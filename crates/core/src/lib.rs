@@ -20,6 +20,7 @@ pub mod search;
 pub mod settings;
 pub mod text;
 pub mod unlock;
+pub mod vcard;
 
 pub use class::DataClass;
 pub use contact::{
