@@ -77,8 +77,7 @@ impl<'a> Cards<'a> {
         } else {
             first.to_owned()
         };
-        loop {
-            let Some(next) = self.lines.peek() else { break };
+        while let Some(next) = self.lines.peek() {
             let folded = next.starts_with(' ') || next.starts_with('\t');
             let soft_break = qp && text.ends_with('=');
             if !folded && !soft_break {
