@@ -12,6 +12,7 @@
 pub mod class;
 pub mod contact;
 pub mod duplicates;
+pub mod export;
 pub mod i18n;
 pub mod import;
 pub mod passphrase;

@@ -71,6 +71,16 @@ fn parse_kind(s: &str) -> Option<ContactPointKind> {
     })
 }
 
+/// Drops the apostrophe that formula-injection protection (ours in
+/// [`crate::export::protect_cell`], or another app's) puts before "=",
+/// "+", "-", "@": "'+86 138…" is the number "+86 138…".
+fn unprotect(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
 /// Twenty exports lists as JSON arrays of strings: `["a@x.com","b@y.com"]`.
 fn json_list(v: &str) -> Option<Vec<String>> {
     if !v.starts_with('[') {
@@ -114,7 +124,7 @@ pub fn convert_row(
     let mut c = Contact::default();
     let mut origins = Origins::default();
     let mut middle = String::new();
-    let cell = |i: usize| cells.get(i).copied().unwrap_or("").trim();
+    let cell = |i: usize| unprotect(cells.get(i).copied().unwrap_or("").trim());
     for (i, target) in mapping.columns.iter().enumerate() {
         let v = cell(i);
         if v.is_empty() {
