@@ -1,6 +1,8 @@
 //! `coffer-core` is Coffer's domain model: contacts and their validation and
 //! normalisation, in-memory search, passphrase strength policy, unlock
-//! throttling, user settings and record namespaces. It works only on
+//! throttling, user settings and record namespaces; CSV and vCard import
+//! (`import`, `vcard`), CSV and JSON export (`export`), and duplicate
+//! detection and merging (`duplicates`). It works only on
 //! decrypted values handed to it and returns decisions; it never does I/O,
 //! never touches the browser, network or disk, never reads a clock (time
 //! comes in as unix milliseconds), and never formats a passphrase. The one

@@ -52,6 +52,8 @@ fn zoho_export_is_recognised_and_imported() {
         ("Wei", "Zhang")
     );
     assert_eq!(wei.salutation, "Mr.");
+    // "Full Name" only repeats first and last name.
+    assert_eq!(wei.full_name, "");
     assert_eq!(wei.company, "Shanghai Starlight Trading Co., Ltd.");
     assert_eq!(wei.job_title, "Purchasing Manager");
     assert_eq!(phones(wei), ["+862168881234", "+8613800138000"]);
@@ -63,6 +65,7 @@ fn zoho_export_is_recognised_and_imported() {
     assert_eq!(wei.tags, ["VIP", "Canton Fair"]);
     let fang = &cs[1];
     assert_eq!(fang.family_name, "王");
+    assert_eq!(fang.full_name, "");
     assert_eq!(
         emails(fang),
         ["wangfang@xingchen.example.cn", "fang.w@example.com"]
@@ -129,7 +132,8 @@ fn google_contacts_legacy_export() {
     let (_, mapping, rows) = import("google_contacts_legacy.csv");
     assert_eq!(mapping.format, DetectedFormat::GoogleContacts);
     let cs = ok_contacts(&rows);
-    assert_eq!(cs[0].full_name, "Peter Novak");
+    assert_eq!(cs[0].full_name, "");
+    assert_eq!(cs[0].given_name, "Peter");
     assert_eq!(cs[0].company, "Novak s.r.o.");
     assert_eq!(cs[0].job_title, "Owner");
     assert_eq!(cs[0].emails[0].kind, ContactPointKind::Home);

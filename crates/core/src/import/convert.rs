@@ -241,6 +241,17 @@ pub fn convert_row(
         c.given_name = format!("{} {middle}", c.given_name);
     }
 
+    // Exports often carry a "Full Name" beside first and last name (Zoho,
+    // Google's legacy "Name"); when it only repeats them, keep the parts.
+    if !c.full_name.is_empty() && (!c.given_name.is_empty() || !c.family_name.is_empty()) {
+        let full = squash(&c.full_name);
+        let given_first = squash(&format!("{}{}", c.given_name, c.family_name));
+        let family_first = squash(&format!("{}{}", c.family_name, c.given_name));
+        if full == given_first || full == family_first {
+            c.full_name.clear();
+        }
+    }
+
     // Normalisation drops empty entries, which shifts indexes; every entry
     // here is non-empty (checked above), so origins stay aligned.
     let c = c.normalized();
@@ -255,6 +266,14 @@ pub fn convert_row(
             })
             .collect()),
     }
+}
+
+/// Folded with whitespace removed, for comparing name spellings.
+fn squash(s: &str) -> String {
+    crate::text::fold(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 fn problem_of(p: Problem) -> RowProblem {
