@@ -197,6 +197,16 @@ fn chinese_headers_in_gb18030() {
 }
 
 #[test]
+fn chinese_locale_adds_plus_86_to_bare_numbers() {
+    let file = CsvImport::open(&fixture("chinese_gb18030.csv")).unwrap();
+    let rows = file
+        .rows(file.proposed_mapping())
+        .with_phone_locale(coffer_core::settings::Locale::ZhCn);
+    let cs = ok_contacts(&rows.collect::<Vec<_>>());
+    assert_eq!(phones(&cs[0]), ["+8613800138000", "+862168881234"]);
+}
+
+#[test]
 fn chinese_headers_in_utf8_with_bom_and_split_names() {
     let (file, mapping, rows) = import("chinese_utf8_bom.csv");
     assert_eq!(file.encoding(), SourceEncoding::Utf8Bom);

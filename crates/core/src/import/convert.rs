@@ -6,7 +6,9 @@ use serde_json::Value;
 use super::mapping::{ColumnMapping, TargetField};
 use crate::contact::{
     Contact, ContactPointKind, Email, Field, MAX_ADDRESS_PART_CHARS, Phone, Problem,
+    with_default_country_code,
 };
+use crate::settings::Locale;
 
 /// Why a row (or one of its cells) could not be imported. The app
 /// translates these; they carry no UI text.
@@ -38,7 +40,8 @@ pub enum RowProblem {
 /// A problem in one row. `row` is the 1-based data row (the header is row
 /// 0); `line` is the 1-based line in the file where the row starts (they
 /// differ when fields contain newlines); `column` is the 0-based column.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("row {row} (line {line}), column {column:?}: {problem:?}")]
 pub struct RowError {
     pub row: u64,
     pub line: u64,
@@ -96,11 +99,16 @@ fn cell_value(s: &str) -> Value {
 /// Converts one row. The contact has a nil id and zero timestamps (the
 /// planner fills those in); it is normalised and has passed
 /// [`Contact::validate`] when `Ok`.
+///
+/// With `phone_locale`, numbers typed without a country code get the one
+/// [`with_default_country_code`] proposes for that locale (for `zh-CN`,
+/// "138 0013 8000" is stored as "+8613800138000").
 pub fn convert_row(
     mapping: &ColumnMapping,
     cells: &[&str],
     row: u64,
     line: u64,
+    phone_locale: Option<Locale>,
 ) -> Result<Contact, Vec<RowError>> {
     let err = |column, problem| RowError {
         row,
@@ -196,8 +204,11 @@ pub fn convert_row(
                     .map(str::to_owned);
                 // "-" or "()" alone is a placeholder for "no number".
                 for n in split_multi(v).filter(|n| n.chars().any(char::is_alphanumeric)) {
-                    let number = match &code {
-                        Some(code) if !n.starts_with('+') => format!("+{code} {n}"),
+                    let number = match (&code, phone_locale) {
+                        (Some(code), _) if !n.starts_with('+') => format!("+{code} {n}"),
+                        (None, Some(locale)) => {
+                            with_default_country_code(n, locale).unwrap_or_else(|| n.to_owned())
+                        }
                         _ => n.to_owned(),
                     };
                     c.phones.push(Phone { kind, number });

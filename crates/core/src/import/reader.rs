@@ -12,6 +12,7 @@ use super::convert::{RowError, RowProblem, convert_row};
 use super::decode::{SourceEncoding, decode};
 use super::mapping::{ColumnMapping, propose_mapping};
 use crate::contact::Contact;
+use crate::settings::Locale;
 
 /// Delimiters tried when sniffing, in order of preference on a tie.
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
@@ -174,6 +175,7 @@ impl CsvImport {
             mapping,
             record: StringRecord::new(),
             row: 0,
+            phone_locale: None,
             start: self.start,
             line_base: if self.start > 0 { 1 } else { 0 },
             done: false,
@@ -200,6 +202,7 @@ pub struct Rows {
     mapping: ColumnMapping,
     record: StringRecord,
     row: u64,
+    phone_locale: Option<Locale>,
     start: u64,
     /// Lines before the header (an Excel "sep=" line).
     line_base: u64,
@@ -207,6 +210,13 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// Gives numbers without a country code the one proposed for `locale`
+    /// (see [`crate::contact::with_default_country_code`]).
+    pub fn with_phone_locale(mut self, locale: Locale) -> Rows {
+        self.phone_locale = Some(locale);
+        self
+    }
+
     /// Bytes of the decoded text consumed so far.
     pub fn bytes_read(&self) -> u64 {
         self.reader.position().byte() + self.start
@@ -238,7 +248,8 @@ impl Rows {
                         .record
                         .position()
                         .map_or(line, |p| p.line() + self.line_base);
-                    let result = convert_row(&self.mapping, &cells, self.row, line);
+                    let result =
+                        convert_row(&self.mapping, &cells, self.row, line, self.phone_locale);
                     let owned = if want_cells {
                         cells.iter().map(|c| (*c).to_owned()).collect()
                     } else {

@@ -6,17 +6,23 @@ use super::escape::{split_unescaped, unescape};
 use crate::contact::{Contact, ContactPointKind, Email, NameOrder, Phone, ValidationErrors};
 
 /// Why one card could not be read. Other cards in the file are unaffected.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The messages are for logs; the app translates the variants.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CardProblem {
     /// BEGIN:VCARD with no END:VCARD before the next card or the end.
+    #[error("card has no END:VCARD")]
     MissingEnd,
     /// A VERSION other than 2.1, 3.0 or 4.0.
+    #[error("unsupported vCard version {0}")]
     UnsupportedVersion(String),
     /// A QUOTED-PRINTABLE value with a bad "=XX" escape, on `line`.
+    #[error("bad quoted-printable value on line {line}")]
     BadQuotedPrintable { line: u64 },
     /// A CHARSET parameter this app does not know, on `line`.
+    #[error("unknown charset {charset} on line {line}")]
     UnknownCharset { line: u64, charset: String },
     /// The card read, but the contact breaks a rule (no name, a bad email…).
+    #[error("{0}")]
     Invalid(ValidationErrors),
 }
 
@@ -114,7 +120,9 @@ impl Iterator for Cards<'_> {
         let mut props = Vec::new();
         let mut ended = false;
         while let Some(peek) = self.lines.peek() {
-            if peek.trim().eq_ignore_ascii_case("BEGIN:VCARD") {
+            // Only an unindented line starts a card; an indented one is a
+            // folded continuation of some value.
+            if peek.trim_end().eq_ignore_ascii_case("BEGIN:VCARD") {
                 break;
             }
             let Some(l) = self.next_logical() else { break };
