@@ -328,6 +328,11 @@ pub fn propose_mapping(headers: &[String]) -> ColumnMapping {
             }
             continue;
         }
+        // Outlook's export has both "Title" (Mr., Ms.) and "Job Title".
+        if key == "title" && keys.iter().any(|k| k == "jobtitle") {
+            columns[i] = TargetField::Salutation;
+            continue;
+        }
         if let Some(t) = field_for_key(key) {
             let repeatable = matches!(
                 t,
@@ -401,6 +406,15 @@ mod tests {
             ]
         );
         assert_eq!(m.format, DetectedFormat::Generic);
+    }
+
+    #[test]
+    fn title_beside_job_title_is_a_salutation() {
+        let m = propose_mapping(&headers("Title,First Name,Last Name,Company,Job Title"));
+        assert_eq!(m.columns[0], TargetField::Salutation);
+        assert_eq!(m.columns[4], TargetField::JobTitle);
+        let m = propose_mapping(&headers("First Name,Title"));
+        assert_eq!(m.columns[1], TargetField::JobTitle);
     }
 
     #[test]
