@@ -75,7 +75,7 @@ pub fn company_name_key(name: &str) -> Option<String> {
 }
 
 /// The registrable part of a web address or email domain, lowercased,
-/// without scheme, "www.", port or path: "https://www.Acme.com/about" and
+/// without scheme, "www.", port or path: `https://www.Acme.com/about` and
 /// "sales@acme.com" both give "acme.com". Free-mail domains are ignored
 /// (everyone at gmail.com is not one company).
 pub fn domain_key(s: &str) -> Option<String> {

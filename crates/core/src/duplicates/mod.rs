@@ -58,8 +58,9 @@ pub fn email_key(address: &str) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
-/// The last 9 digits of the number before any extension (see
-/// [`PHONE_KEY_DIGITS`]), or `None` when it has fewer than 6 digits.
+/// The last 9 digits of the number before any extension, so one number
+/// with and without its country code or trunk "0" matches, or `None` when
+/// it has fewer than 6 digits.
 pub fn phone_key(number: &str) -> Option<String> {
     let folded: String = number.nfkc().collect();
     let main = folded

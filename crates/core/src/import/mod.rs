@@ -4,7 +4,7 @@
 //! progress and yield to the browser):
 //!
 //! 1. [`CsvImport::open`]`(bytes)`: decodes UTF-8, UTF-8 with BOM, UTF-16
-//!    with BOM or GB18030/GBK ([`decode`]), sniffs the delimiter (`,` `;`
+//!    with BOM or GB18030/GBK ([`decode()`]), sniffs the delimiter (`,` `;`
 //!    tab, or Excel's `sep=` line) and reads the header row.
 //! 2. [`CsvImport::proposed_mapping`]: a [`ColumnMapping`] (column index →
 //!    [`TargetField`], plus the [`DetectedFormat`]) that the user may edit.

@@ -7,7 +7,7 @@
 //!   escaped `,` `;` `\n`, N, FN, EMAIL/TEL with TYPE, ORG, TITLE, ADR,
 //!   NOTE, CATEGORIES, X-WECHAT. PHOTO, LOGO, SOUND and KEY are skipped
 //!   line by line without copying their data. Decode bytes first with
-//!   [`crate::import::decode`].
+//!   [`crate::import::decode()`].
 //! - [`write_vcard`] / [`write_vcards`]: 4.0 or 3.0 ([`VcardVersion`]),
 //!   CRLF lines folded at 75 octets on UTF-8 boundaries, values escaped.
 
