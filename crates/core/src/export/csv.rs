@@ -28,11 +28,13 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// Prefixes an apostrophe to a cell that a spreadsheet would run as a
 /// formula (it starts with `=`, `+`, `-`, `@`, tab or carriage return), as
 /// OWASP's CSV-injection guidance says; the apostrophe makes Excel and
-/// LibreOffice show the text as is. Negative numbers ("-5") are protected
+/// LibreOffice show the text as is. A cell that itself starts with an
+/// apostrophe gets one too, so the importer, which drops one protecting
+/// apostrophe, reads every cell back exactly (and Excel shows it as is). Negative numbers ("-5") are protected
 /// too: the app should format numbers it wants summed without a sign
 /// prefix or accept them as text.
 pub fn protect_cell(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(FORMULA_STARTS) {
+    if cell.starts_with(FORMULA_STARTS) || cell.starts_with('\'') {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
@@ -200,6 +202,8 @@ mod tests {
             ("张伟", "张伟"),
             ("a=b", "a=b"),
             ("", ""),
+            ("'=x", "''=x"),
+            ("'quoted'", "''quoted'"),
         ] {
             assert_eq!(protect_cell(cell), out, "{cell:?}");
         }

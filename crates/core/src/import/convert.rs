@@ -76,10 +76,11 @@ fn parse_kind(s: &str) -> Option<ContactPointKind> {
 
 /// Drops the apostrophe that formula-injection protection (ours in
 /// [`crate::export::protect_cell`], or another app's) puts before "=",
-/// "+", "-", "@": "'+86 138…" is the number "+86 138…".
+/// "+", "-", "@", tab, CR or another apostrophe: "'+86 138…" is the number
+/// "+86 138…".
 fn unprotect(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) => rest,
         _ => cell,
     }
 }

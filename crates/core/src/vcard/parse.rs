@@ -293,6 +293,16 @@ fn build(lines: &[ContentLine]) -> Result<Contact, CardProblem> {
         let v = decoded_value(&p)?;
         let parts = || split_unescaped(&v, ';');
         let part = |i: usize| parts().get(i).map(|s| unescape(s)).unwrap_or_default();
+        // A component holding several values ("Mary,Ann"), joined by spaces.
+        let list = |i: usize| {
+            let raw = parts().get(i).copied().unwrap_or_default();
+            split_unescaped(raw, ',')
+                .iter()
+                .map(|v| unescape(v))
+                .filter(|v| !v.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         match p.name.as_str() {
             "VERSION" => {
                 let version = v.trim();
@@ -302,13 +312,13 @@ fn build(lines: &[ContentLine]) -> Result<Contact, CardProblem> {
             }
             "FN" => formatted = unescape(&v),
             "N" => {
-                c.family_name = part(0).replace(',', " ");
-                c.given_name = part(1).replace(',', " ");
-                let additional = part(2).replace(',', " ");
-                if !additional.trim().is_empty() {
+                c.family_name = list(0);
+                c.given_name = list(1);
+                let additional = list(2);
+                if !additional.is_empty() {
                     c.given_name = format!("{} {additional}", c.given_name);
                 }
-                c.salutation = part(3).replace(',', " ");
+                c.salutation = list(3);
             }
             "EMAIL" => c.emails.push(Email {
                 kind: kind_of(&p),
