@@ -474,3 +474,56 @@ fn hundred_thousand_rows_import_in_chunks() {
     );
     assert_eq!(plan.create[0].phones[0].number, "13900000000");
 }
+
+#[test]
+fn importing_the_same_file_twice_updates_instead_of_duplicating() {
+    for name in [
+        "zoho_contacts.csv",
+        "hubspot_contacts.csv",
+        "google_contacts.csv",
+        "chinese_gb18030.csv",
+    ] {
+        let file = CsvImport::open(&fixture(name)).unwrap();
+        let first = {
+            let mut p = ImportPlanner::new(&[], ImportMode::CreateOrUpdate, MatchOn::default(), 1);
+            let mut n = 0u128;
+            for row in file.rows(file.proposed_mapping()) {
+                p.add(row, || {
+                    n += 1;
+                    id(n)
+                });
+            }
+            p.finish()
+        };
+        let book = first.apply(|_| None, id(500), 1).save;
+        let mut again =
+            ImportPlanner::new(&book, ImportMode::CreateOrUpdate, MatchOn::default(), 2);
+        for row in file.rows(file.proposed_mapping()) {
+            again.add(row, || unreachable!("{name}: nothing new to create"));
+        }
+        let again = again.finish();
+        assert!(again.create.is_empty(), "{name}");
+        assert_eq!(again.update.len(), book.len(), "{name}");
+        let lookup = |i: Uuid| book.iter().find(|c| c.id == i).cloned();
+        for saved in again.apply(lookup, id(501), 3).save {
+            let before = lookup(saved.id).unwrap();
+            assert_eq!(
+                Contact {
+                    updated_ms: 1,
+                    ..saved
+                },
+                before,
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn invalid_gbk_bytes_are_flagged() {
+    // "张" in GBK is D5 C5; a lone lead byte FF is invalid everywhere.
+    let file = CsvImport::open(b"\xD0\xD5\xC3\xFB\n\xD5\xC5\xFF\n").unwrap();
+    assert_eq!(file.encoding(), SourceEncoding::Gb18030);
+    assert_eq!(file.headers(), ["姓名"]);
+    assert!(file.had_replacements());
+}
