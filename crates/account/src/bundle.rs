@@ -23,6 +23,30 @@ use crate::secret::ExportKey;
 pub const BUNDLE_VERSION: u8 = 1;
 /// HKDF-SHA256 `info` for the unlock key.
 pub const UNLOCK_INFO: &[u8] = b"coffer/v1/account-unlock";
+/// HKDF-SHA256 `info` for the unlock key of the recovery-wrapped copy.
+pub const RECOVERY_UNLOCK_INFO: &[u8] = b"coffer/v1/account-recovery-unlock";
+/// Bound into the associated data of the recovery-wrapped copy, between the
+/// version and the account name (the passphrase-wrapped copy has nothing
+/// there), so neither copy opens as the other even under the same key.
+pub const RECOVERY_BUNDLE_LABEL: &[u8] = b"coffer/v1/recovery-bundle\0";
+
+/// Which wrapped copy of the bundle: its key derivation and associated data.
+#[derive(Clone, Copy)]
+pub(crate) struct Wrapping {
+    info: &'static [u8],
+    label: &'static [u8],
+}
+
+impl Wrapping {
+    pub(crate) const PASSPHRASE: Wrapping = Wrapping {
+        info: UNLOCK_INFO,
+        label: b"",
+    };
+    pub(crate) const RECOVERY: Wrapping = Wrapping {
+        info: RECOVERY_UNLOCK_INFO,
+        label: RECOVERY_BUNDLE_LABEL,
+    };
+}
 
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;
@@ -105,22 +129,32 @@ pub fn wrap_bundle(
     bundle: &KeyBundle,
     account: &AccountName,
 ) -> Result<Vec<u8>, AccountError> {
+    wrap_as(Wrapping::PASSPHRASE, export_key, bundle, account)
+}
+
+pub(crate) fn wrap_as(
+    wrapping: Wrapping,
+    export_key: &ExportKey,
+    bundle: &KeyBundle,
+    account: &AccountName,
+) -> Result<Vec<u8>, AccountError> {
     let mut nonce = [0u8; NONCE_LEN];
     OsRng
         .try_fill_bytes(&mut nonce)
         .map_err(|_| AccountError::Rng)?;
-    wrap_with_nonce(export_key, bundle, account, nonce)
+    wrap_with_nonce(wrapping, export_key, bundle, account, nonce)
 }
 
-fn wrap_with_nonce(
+pub(crate) fn wrap_with_nonce(
+    wrapping: Wrapping,
     export_key: &ExportKey,
     bundle: &KeyBundle,
     account: &AccountName,
     nonce: [u8; NONCE_LEN],
 ) -> Result<Vec<u8>, AccountError> {
-    let cipher = unlock_cipher(export_key);
+    let cipher = unlock_cipher(wrapping, export_key);
     let plain = bundle.to_plaintext();
-    let aad = associated_data(BUNDLE_VERSION, account);
+    let aad = associated_data(wrapping, BUNDLE_VERSION, account);
     let sealed = cipher
         .encrypt(
             Nonce::from_slice(&nonce),
@@ -146,6 +180,15 @@ pub fn unwrap_bundle(
     wrapped: &[u8],
     account: &AccountName,
 ) -> Result<KeyBundle, AccountError> {
+    unwrap_as(Wrapping::PASSPHRASE, export_key, wrapped, account)
+}
+
+pub(crate) fn unwrap_as(
+    wrapping: Wrapping,
+    export_key: &ExportKey,
+    wrapped: &[u8],
+    account: &AccountName,
+) -> Result<KeyBundle, AccountError> {
     let (&version, rest) = wrapped
         .split_first()
         .ok_or(AccountError::Malformed("key bundle"))?;
@@ -156,9 +199,9 @@ pub fn unwrap_bundle(
         return Err(AccountError::Malformed("key bundle"));
     }
     let (nonce, sealed) = rest.split_at(NONCE_LEN);
-    let aad = associated_data(version, account);
+    let aad = associated_data(wrapping, version, account);
     let plain = Zeroizing::new(
-        unlock_cipher(export_key)
+        unlock_cipher(wrapping, export_key)
             .decrypt(
                 Nonce::from_slice(nonce),
                 Payload {
@@ -184,19 +227,21 @@ pub fn rewrap(
     wrap_bundle(new_export_key, &bundle, account)
 }
 
-/// `HKDF-SHA256(ikm = export key, salt = none, info = UNLOCK_INFO)`.
-fn unlock_cipher(export_key: &ExportKey) -> Aes256Gcm {
+/// `HKDF-SHA256(ikm = export key, salt = none, info = UNLOCK_INFO)` (or
+/// `RECOVERY_UNLOCK_INFO`).
+fn unlock_cipher(wrapping: Wrapping, export_key: &ExportKey) -> Aes256Gcm {
     let mut key = Zeroizing::new([0u8; 32]);
     Hkdf::<Sha256>::new(None, export_key.as_bytes())
-        .expand(UNLOCK_INFO, &mut key[..])
+        .expand(wrapping.info, &mut key[..])
         // Proven: 32 bytes is far below HKDF-SHA256's 8160-byte limit.
         .expect("32-byte HKDF output is always valid");
     Aes256Gcm::new((&*key).into())
 }
 
-fn associated_data(version: u8, account: &AccountName) -> Vec<u8> {
-    let mut aad = Vec::with_capacity(1 + account.as_str().len());
+fn associated_data(wrapping: Wrapping, version: u8, account: &AccountName) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(1 + wrapping.label.len() + account.as_str().len());
     aad.push(version);
+    aad.extend_from_slice(wrapping.label);
     aad.extend_from_slice(account.as_bytes());
     aad
 }
@@ -218,7 +263,14 @@ mod tests {
             x25519_secret: [2; 32],
             ed25519_seed: [3; 32],
         };
-        let wrapped = wrap_with_nonce(&export_key(9), &bundle, &account, [5; 12]).unwrap();
+        let wrapped = wrap_with_nonce(
+            Wrapping::PASSPHRASE,
+            &export_key(9),
+            &bundle,
+            &account,
+            [5; 12],
+        )
+        .unwrap();
         assert_eq!(wrapped.len(), WRAPPED_LEN);
         assert_eq!(wrapped[0], BUNDLE_VERSION);
         assert_eq!(&wrapped[1..13], &[5; 12]);

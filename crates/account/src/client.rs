@@ -13,7 +13,7 @@ use rand_core::OsRng;
 use crate::error::{AccountError, exact_len};
 use crate::name::AccountName;
 use crate::secret::{ExportKey, SessionKey};
-use crate::suite::{Argon2idKsf, CONTEXT, Suite};
+use crate::suite::{Argon2idKsf, Purpose, Suite};
 
 /// A sign-up (or passphrase change) waiting for the server's response.
 /// Holds the OPRF blind, which zeroizes on drop.
@@ -66,18 +66,28 @@ impl ClientRegistration {
 pub struct ClientLogin {
     state: opaque_ke::ClientLogin<Suite>,
     account: AccountName,
+    purpose: Purpose,
 }
 
 impl ClientLogin {
     /// Blinds the passphrase and starts the key exchange. Send the returned
     /// bytes (a `CredentialRequest`) to the server with the account name.
     pub fn start(account: &AccountName, passphrase: &str) -> Result<(Self, Vec<u8>), AccountError> {
-        let start = opaque_ke::ClientLogin::<Suite>::start(&mut OsRng, passphrase.as_bytes())
+        Self::start_for(account, passphrase, Purpose::Passphrase)
+    }
+
+    pub(crate) fn start_for(
+        account: &AccountName,
+        password: &str,
+        purpose: Purpose,
+    ) -> Result<(Self, Vec<u8>), AccountError> {
+        let start = opaque_ke::ClientLogin::<Suite>::start(&mut OsRng, password.as_bytes())
             .map_err(|e| protocol_error(e, "passphrase"))?;
         let request = start.message.serialize().to_vec();
         let state = ClientLogin {
             state: start.state,
             account: account.clone(),
+            purpose,
         };
         Ok((state, request))
     }
@@ -99,8 +109,11 @@ impl ClientLogin {
         exact_len(response, message.serialize().len(), "credential response")?;
         let ksf = Argon2idKsf::default();
         ksf.params().check()?;
-        let params =
-            ClientLoginFinishParameters::new(Some(CONTEXT), identifiers(&self.account), Some(&ksf));
+        let params = ClientLoginFinishParameters::new(
+            Some(self.purpose.context()),
+            identifiers(&self.account),
+            Some(&ksf),
+        );
         let mut finish = self
             .state
             .finish(&mut OsRng, passphrase.as_bytes(), message, params)
@@ -145,6 +158,7 @@ impl fmt::Debug for ClientLogin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientLogin")
             .field("account", &self.account)
+            .field("purpose", &self.purpose)
             .finish_non_exhaustive()
     }
 }

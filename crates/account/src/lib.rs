@@ -10,7 +10,10 @@
 //! and the wrapped bundle (`FORMAT.md`). A second device logs in with the
 //! passphrase alone, receives the wrapped bundle and opens it with the
 //! export key. Changing the passphrase is a new registration plus
-//! [`rewrap`]: the bundle's keys, and so all data, stay the same.
+//! [`rewrap`]: the bundle's keys, and so all data, stay the same. An
+//! account may also have a recovery code as a second OPAQUE credential with
+//! its own wrapped copy of the bundle ([`RecoveryRegistration`],
+//! [`RecoveryLogin`], [`wrap_recovery_bundle`]).
 //!
 //! This crate is pure: it must never do I/O (no disk, network, browser
 //! storage, clocks or logging), never hold a secret in a type that is
@@ -58,16 +61,22 @@ mod bundle;
 mod client;
 mod error;
 mod name;
+mod recovery;
 mod secret;
 mod server;
 mod suite;
 
 pub use bundle::{
-    BUNDLE_VERSION, KeyBundle, UNLOCK_INFO, WRAPPED_LEN, rewrap, unwrap_bundle, wrap_bundle,
+    BUNDLE_VERSION, KeyBundle, RECOVERY_BUNDLE_LABEL, RECOVERY_UNLOCK_INFO, UNLOCK_INFO,
+    WRAPPED_LEN, rewrap, unwrap_bundle, wrap_bundle,
 };
 pub use client::{ClientLogin, ClientRegistration};
 pub use error::AccountError;
 pub use name::{AccountName, AccountNameError};
+pub use recovery::{
+    RecoveryExportKey, RecoveryLogin, RecoveryRegistration, recovery_login_start,
+    recovery_registration_response, unwrap_recovery_bundle, wrap_recovery_bundle,
+};
 pub use secret::{ExportKey, SECRET_LEN, SessionKey};
 pub use server::{
     ServerLoginState, ServerSetup, login_finish, login_start, registration_finish,

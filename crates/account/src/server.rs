@@ -16,7 +16,7 @@ use crate::client::identifiers;
 use crate::error::{AccountError, exact_len};
 use crate::name::AccountName;
 use crate::secret::SessionKey;
-use crate::suite::{CONTEXT, Suite};
+use crate::suite::{Purpose, Suite};
 
 /// The server's long-term OPAQUE secrets: the OPRF seed and the
 /// key-exchange key pair. Generate once per deployment and keep it as
@@ -58,10 +58,20 @@ pub fn registration_response(
     request: &[u8],
     account: &AccountName,
 ) -> Result<Vec<u8>, AccountError> {
+    registration_response_for(setup, request, account, Purpose::Passphrase)
+}
+
+pub(crate) fn registration_response_for(
+    setup: &ServerSetup,
+    request: &[u8],
+    account: &AccountName,
+    purpose: Purpose,
+) -> Result<Vec<u8>, AccountError> {
     let message = RegistrationRequest::<Suite>::deserialize(request)
         .map_err(|_| AccountError::Malformed("registration request"))?;
     exact_len(request, message.serialize().len(), "registration request")?;
-    let start = ServerRegistration::<Suite>::start(&setup.0, message, account.as_bytes())
+    let credential_id = purpose.credential_id(account);
+    let start = ServerRegistration::<Suite>::start(&setup.0, message, &credential_id)
         .map_err(|_| AccountError::Malformed("registration request"))?;
     Ok(start.message.serialize().to_vec())
 }
@@ -113,6 +123,16 @@ pub fn login_start(
     request: &[u8],
     account: &AccountName,
 ) -> Result<(ServerLoginState, Vec<u8>), AccountError> {
+    login_start_for(setup, password_file, request, account, Purpose::Passphrase)
+}
+
+pub(crate) fn login_start_for(
+    setup: &ServerSetup,
+    password_file: Option<&[u8]>,
+    request: &[u8],
+    account: &AccountName,
+    purpose: Purpose,
+) -> Result<(ServerLoginState, Vec<u8>), AccountError> {
     let record = match password_file {
         Some(bytes) => {
             let record = ServerRegistration::<Suite>::deserialize(bytes)
@@ -130,9 +150,9 @@ pub fn login_start(
         &setup.0,
         record,
         message,
-        account.as_bytes(),
+        &purpose.credential_id(account),
         ServerLoginParameters {
-            context: Some(CONTEXT),
+            context: Some(purpose.context()),
             identifiers: identifiers(account),
         },
     )
@@ -159,9 +179,10 @@ pub fn login_finish(
     )?;
     // Triple-DH bound the account name and context into the expected MAC
     // during `login_start`; its finish only compares MACs and ignores these
-    // parameters, so the account name is not needed again here.
+    // parameters, so neither the account name nor the purpose (passphrase
+    // or recovery code) is needed again here.
     let params = ServerLoginParameters {
-        context: Some(CONTEXT),
+        context: None,
         identifiers: Default::default(),
     };
     let mut finish = state.finish(message, params).map_err(|error| match error {

@@ -25,6 +25,44 @@ pub const SUITE_VERSION: u8 = 1;
 /// transcript from any other protocol or version cannot be replayed here.
 pub(crate) const CONTEXT: &[u8] = b"coffer/v1/opaque-login";
 
+/// Key-exchange context of a recovery-code login: a transcript of a
+/// passphrase login cannot be replayed as a recovery login, nor the reverse.
+pub(crate) const RECOVERY_CONTEXT: &[u8] = b"coffer/v1/opaque-recovery";
+
+/// Prefix of the recovery credential's OPAQUE credential identifier. The
+/// NUL cannot occur in an account name, so it can never equal the
+/// passphrase credential's identifier (the bare name).
+pub(crate) const RECOVERY_CREDENTIAL_PREFIX: &[u8] = b"coffer/v1/recovery\0";
+
+/// Which of an account's two OPAQUE credentials a message belongs to. Each
+/// has its own credential identifier (so its own OPRF key and record) and
+/// its own key-exchange context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// The passphrase.
+    Passphrase,
+    /// The account's recovery code.
+    Recovery,
+}
+
+impl Purpose {
+    pub(crate) fn context(self) -> &'static [u8] {
+        match self {
+            Purpose::Passphrase => CONTEXT,
+            Purpose::Recovery => RECOVERY_CONTEXT,
+        }
+    }
+
+    /// OPAQUE's credential identifier for `account`'s credential of this
+    /// purpose.
+    pub(crate) fn credential_id(self, account: &crate::AccountName) -> Vec<u8> {
+        match self {
+            Purpose::Passphrase => account.as_bytes().to_vec(),
+            Purpose::Recovery => [RECOVERY_CREDENTIAL_PREFIX, account.as_bytes()].concat(),
+        }
+    }
+}
+
 /// OPAQUE (RFC 9807) with ristretto255 for the OPRF and the key exchange,
 /// triple-DH with SHA-512, and Argon2id at [`KSF_PARAMS`] as the stretching
 /// function.

@@ -1,20 +1,37 @@
-//! In-memory search over decrypted contacts.
+//! In-memory search over decrypted records of every type.
 //!
-//! Each contact is reduced once, on upsert, to a folded haystack (every
-//! searchable field, NFKC + lowercase, one field per line) and a folded name
-//! line used for ranking. A query is folded the same way, split on
-//! whitespace, and a contact matches when every term is a substring of its
-//! haystack. Plain substring matching is what makes Chinese work without a
-//! word segmenter: "张" finds "张伟". Queries scan a flat `Vec` and allocate
-//! only for the matches, which keeps 100,000 contacts interactive in wasm.
+//! Each record is reduced once, on upsert, to a folded haystack (every
+//! searchable field, NFKC + lowercase, one field per line) whose first
+//! lines are its titles (a contact's names, a company's or a deal's name)
+//! followed by their pinyin, and a folded sort key. A query is folded the
+//! same way, split on whitespace, and a record matches when every term is a
+//! substring of its haystack. Plain substring matching is what makes Chinese
+//! work without a word segmenter: "张" finds "张伟"; the pinyin lines make
+//! "zw" (initials) and "zhang" (full pinyin) find it too. Queries scan a
+//! flat `Vec` and allocate only for the matches, which keeps 100,000
+//! records interactive in wasm.
+//!
+//! Any record type is indexed through [`SearchDoc`]: the app passes its
+//! namespace (`"contact"`, `"deal"`, …), id, titles, other texts and phone
+//! numbers, and [`SearchIndex::search_records`] ranks matches of all types
+//! together. The contact methods ([`SearchIndex::upsert`],
+//! [`SearchIndex::remove`], [`SearchIndex::search`]) are shorthands for the
+//! `"contact"` namespace.
+
+mod doc;
+pub(crate) mod pinyin;
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use crate::contact::{Contact, NameOrder};
-use crate::text::{fold, fold_into};
+use crate::contact::Contact;
+use crate::record::CONTACT_NAMESPACE;
+use crate::text::fold;
+
+pub use doc::SearchDoc;
+use doc::contact_doc;
 
 /// Separates fields in a haystack. Terms never contain whitespace, so no
 /// term can match across two fields.
@@ -23,28 +40,56 @@ const FIELD_SEP: char = '\n';
 #[derive(Clone, Debug)]
 struct Entry {
     id: Uuid,
-    /// Every searchable field, folded, one per line.
-    haystack: String,
-    /// Given, family and full name, folded, one per line.
-    names: String,
-    /// Folded `display_name(GivenFirst)`: the tie-breaker between equally
-    /// ranked matches.
-    sort_key: String,
+    /// Index into `SearchIndex::kinds`.
+    kind: u16,
+    /// Length of the titles part at the start of `haystack`.
+    titles_len: u32,
+    /// Titles and their pinyin, then every other searchable field, folded,
+    /// one per line.
+    haystack: Box<str>,
+    /// Folded display name: the tie-breaker between equally ranked matches.
+    sort_key: Box<str>,
 }
 
-/// The search index over the unlocked vault's contacts.
+impl Entry {
+    fn titles(&self) -> &str {
+        // `titles_len` is the length of a prefix built from whole lines, so
+        // it lies on a char boundary.
+        &self.haystack[..self.titles_len as usize]
+    }
+}
+
+/// The search index over the unlocked vault's records.
 #[derive(Clone, Debug, Default)]
 pub struct SearchIndex {
     entries: Vec<Entry>,
-    by_id: HashMap<Uuid, usize>,
+    by_key: HashMap<(u16, Uuid), usize>,
+    /// Namespaces seen so far; entries refer to them by position.
+    kinds: Vec<&'static str>,
 }
 
-/// The best-ranked matches and how many there were in all.
+/// The best-ranked contacts and how many matched in all.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SearchResult {
     /// At most `limit` ids, best first.
     pub ids: Vec<Uuid>,
     /// Every contact that matched, so the UI can say "showing 50 of 1,234".
+    pub total: usize,
+}
+
+/// One matching record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RecordHit {
+    /// The record's namespace, as given to [`SearchDoc::new`].
+    pub kind: &'static str,
+    pub id: Uuid,
+}
+
+/// The best-ranked records of any type and how many matched in all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordResults {
+    /// At most `limit` hits, best first.
+    pub hits: Vec<RecordHit>,
     pub total: usize,
 }
 
@@ -73,8 +118,8 @@ impl Term {
             || self.digits.as_deref().is_some_and(|d| haystack.contains(d))
     }
 
-    /// 0 when the term starts a word of a name, 1 when it is elsewhere in a
-    /// name, 2 when it matched some other field.
+    /// 0 when the term starts a word of a title (or of its pinyin), 1 when
+    /// it is elsewhere in a title, 2 when it matched some other field.
     fn name_rank(&self, names: &str) -> u32 {
         let mut in_name = false;
         for (at, _) in names.match_indices(self.text.as_str()) {
@@ -99,37 +144,75 @@ impl SearchIndex {
     pub fn with_capacity(n: usize) -> Self {
         SearchIndex {
             entries: Vec::with_capacity(n),
-            by_id: HashMap::with_capacity(n),
+            by_key: HashMap::with_capacity(n),
+            kinds: Vec::new(),
         }
     }
 
     /// Adds the contact, or replaces what was indexed for its id.
     pub fn upsert(&mut self, contact: &Contact) {
-        let entry = Entry::from_contact(contact);
-        match self.by_id.get(&contact.id) {
+        self.upsert_doc(contact_doc(contact));
+    }
+
+    /// Forgets the contact; unknown ids are ignored.
+    pub fn remove(&mut self, id: Uuid) {
+        self.remove_record(CONTACT_NAMESPACE, id);
+    }
+
+    /// Whether a contact with this id is indexed.
+    pub fn contains(&self, id: Uuid) -> bool {
+        self.contains_record(CONTACT_NAMESPACE, id)
+    }
+
+    /// Adds the record, or replaces what was indexed for its kind and id.
+    pub fn upsert_doc(&mut self, doc: SearchDoc) {
+        let kind = self.intern(doc.kind);
+        let sort_key = match doc.sort_key {
+            Some(key) => key,
+            None => doc.titles.lines().next().unwrap_or("").to_owned(),
+        };
+        let mut haystack =
+            String::with_capacity(doc.titles.len() + doc.pinyin.len() + doc.others.len());
+        haystack.push_str(&doc.titles);
+        haystack.push_str(&doc.pinyin);
+        let titles_len = u32::try_from(haystack.len()).unwrap_or(u32::MAX);
+        haystack.push_str(&doc.others);
+        let entry = Entry {
+            id: doc.id,
+            kind,
+            titles_len,
+            haystack: haystack.into_boxed_str(),
+            sort_key: sort_key.into_boxed_str(),
+        };
+        match self.by_key.get(&(kind, doc.id)) {
             Some(&i) => self.entries[i] = entry,
             None => {
-                self.by_id.insert(contact.id, self.entries.len());
+                self.by_key.insert((kind, doc.id), self.entries.len());
                 self.entries.push(entry);
             }
         }
     }
 
-    /// Forgets the contact; unknown ids are ignored.
-    pub fn remove(&mut self, id: Uuid) {
-        let Some(i) = self.by_id.remove(&id) else {
+    /// Forgets the record; unknown ones are ignored.
+    pub fn remove_record(&mut self, kind: &str, id: Uuid) {
+        let Some(kind) = self.kind_index(kind) else {
+            return;
+        };
+        let Some(i) = self.by_key.remove(&(kind, id)) else {
             return;
         };
         self.entries.swap_remove(i);
         if let Some(moved) = self.entries.get(i) {
-            self.by_id.insert(moved.id, i);
+            self.by_key.insert((moved.kind, moved.id), i);
         }
     }
 
-    pub fn contains(&self, id: Uuid) -> bool {
-        self.by_id.contains_key(&id)
+    pub fn contains_record(&self, kind: &str, id: Uuid) -> bool {
+        self.kind_index(kind)
+            .is_some_and(|k| self.by_key.contains_key(&(k, id)))
     }
 
+    /// How many records of all kinds are indexed.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -140,17 +223,61 @@ impl SearchIndex {
 
     pub fn clear(&mut self) {
         self.entries.clear();
-        self.by_id.clear();
+        self.by_key.clear();
     }
 
     /// Finds contacts matching every whitespace-separated term of `query`;
-    /// an empty query matches every contact.
+    /// an empty query matches every contact. Records of other kinds are
+    /// never returned.
     ///
     /// Ranking: each term scores 0 when it starts a word of a name, 1 when
     /// it is inside a name, 2 otherwise; lower sums come first. Ties are
     /// broken by display name (given name first, folded) and then by id, so
     /// results never reorder between identical queries.
     pub fn search(&self, query: &str, limit: usize) -> SearchResult {
+        let (hits, total) = match self.kind_index(CONTACT_NAMESPACE) {
+            Some(k) => self.ranked(query, limit, |kind| kind == k),
+            None => (Vec::new(), 0),
+        };
+        SearchResult {
+            ids: hits.iter().map(|&i| self.entries[i].id).collect(),
+            total,
+        }
+    }
+
+    /// Finds records of the given kinds (every kind when `kinds` is empty)
+    /// matching every term of `query`, ranked together as in
+    /// [`SearchIndex::search`]; equal ranks are ordered by sort key, then
+    /// kind, then id.
+    pub fn search_records(&self, query: &str, limit: usize, kinds: &[&str]) -> RecordResults {
+        let wanted: Vec<u16> = kinds.iter().filter_map(|k| self.kind_index(k)).collect();
+        if !kinds.is_empty() && wanted.is_empty() {
+            return RecordResults::default();
+        }
+        let (hits, total) = self.ranked(query, limit, |k| wanted.is_empty() || wanted.contains(&k));
+        RecordResults {
+            hits: hits
+                .iter()
+                .map(|&i| {
+                    let e = &self.entries[i];
+                    RecordHit {
+                        kind: self.kinds[usize::from(e.kind)],
+                        id: e.id,
+                    }
+                })
+                .collect(),
+            total,
+        }
+    }
+
+    /// Indices of the best `limit` matching entries, best first, and the
+    /// number of matches.
+    fn ranked(
+        &self,
+        query: &str,
+        limit: usize,
+        kind_ok: impl Fn(u16) -> bool,
+    ) -> (Vec<usize>, usize) {
         let folded = fold(query);
         let terms: Vec<Term> = folded.split_whitespace().map(Term::new).collect();
 
@@ -158,9 +285,10 @@ impl SearchIndex {
             .entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| terms.iter().all(|t| t.is_in(&e.haystack)))
+            .filter(|(_, e)| kind_ok(e.kind) && terms.iter().all(|t| t.is_in(&e.haystack)))
             .map(|(i, e)| {
-                let rank = terms.iter().map(|t| t.name_rank(&e.names)).sum();
+                let titles = e.titles();
+                let rank = terms.iter().map(|t| t.name_rank(titles)).sum();
                 (rank, i)
             })
             .collect();
@@ -170,6 +298,9 @@ impl SearchIndex {
             let (ea, eb) = (&self.entries[a.1], &self.entries[b.1]);
             a.0.cmp(&b.0)
                 .then_with(|| ea.sort_key.cmp(&eb.sort_key))
+                .then_with(|| {
+                    self.kinds[usize::from(ea.kind)].cmp(self.kinds[usize::from(eb.kind)])
+                })
                 .then_with(|| ea.id.cmp(&eb.id))
         };
         if limit < hits.len() {
@@ -181,57 +312,24 @@ impl SearchIndex {
             hits.truncate(limit);
         }
         hits.sort_unstable_by(cmp);
-
-        SearchResult {
-            ids: hits.iter().map(|&(_, i)| self.entries[i].id).collect(),
-            total,
-        }
+        (hits.into_iter().map(|(_, i)| i).collect(), total)
     }
-}
 
-impl Entry {
-    fn from_contact(c: &Contact) -> Entry {
-        let mut names = String::new();
-        for name in [&c.given_name, &c.family_name, &c.full_name] {
-            push_field(&mut names, name);
-        }
-
-        let mut haystack = String::with_capacity(names.len() + c.notes.len() + 128);
-        haystack.push_str(&names);
-        for email in &c.emails {
-            push_field(&mut haystack, &email.address);
-        }
-        for phone in &c.phones {
-            push_field(&mut haystack, &phone.number);
-            // "138 0013" and "13800138000" both find "+86 138 0013 8000".
-            haystack.extend(phone.number.chars().filter(char::is_ascii_digit));
-            haystack.push(FIELD_SEP);
-        }
-        for field in [&c.company, &c.job_title] {
-            push_field(&mut haystack, field);
-        }
-        for part in c.address.parts() {
-            push_field(&mut haystack, part);
-        }
-        for tag in &c.tags {
-            push_field(&mut haystack, tag);
-        }
-        push_field(&mut haystack, &c.notes);
-        haystack.shrink_to_fit();
-
-        Entry {
-            id: c.id,
-            haystack,
-            names,
-            sort_key: fold(&c.display_name(NameOrder::GivenFirst)),
-        }
+    fn kind_index(&self, kind: &str) -> Option<u16> {
+        self.kinds
+            .iter()
+            .position(|k| *k == kind)
+            .and_then(|i| u16::try_from(i).ok())
     }
-}
 
-fn push_field(out: &mut String, field: &str) {
-    if !field.is_empty() {
-        fold_into(field, out);
-        out.push(FIELD_SEP);
+    fn intern(&mut self, kind: &'static str) -> u16 {
+        if let Some(i) = self.kind_index(kind) {
+            return i;
+        }
+        self.kinds.push(kind);
+        // Record types are a handful of compile-time namespaces, far fewer
+        // than 65,536.
+        u16::try_from(self.kinds.len() - 1).unwrap_or(u16::MAX)
     }
 }
 
@@ -268,8 +366,8 @@ mod tests {
         }
         index.remove(Uuid::from_u128(1));
         assert_eq!(index.len(), 2);
-        for (id, &i) in &index.by_id {
-            assert_eq!(index.entries[i].id, *id);
+        for (&(kind, id), &i) in &index.by_key {
+            assert_eq!((index.entries[i].kind, index.entries[i].id), (kind, id));
         }
         index.remove(Uuid::from_u128(99));
         assert_eq!(index.len(), 2);

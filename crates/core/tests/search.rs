@@ -265,3 +265,95 @@ fn searching_100k_contacts_finds_the_right_ones() {
     assert_eq!(idx.search("", 50).total, N as usize);
     assert_eq!(idx.search("nobody-has-this", 50).total, 0);
 }
+
+#[test]
+fn pinyin_initials_and_full_pinyin_find_chinese_names() {
+    let zhang_wei = Contact {
+        full_name: "张伟".into(),
+        ..person(1, "", "")
+    };
+    let wang_na = person(2, "娜", "王");
+    let idx = index(&[zhang_wei, wang_na, person(3, "Zoe", "Wu")]);
+    assert_eq!(ids(&idx, "zw"), [id(1)]);
+    assert_eq!(ids(&idx, "zhang"), [id(1)]);
+    assert_eq!(ids(&idx, "zhangwei"), [id(1)]);
+    assert_eq!(ids(&idx, "ZhangW"), [id(1)]);
+    assert_eq!(ids(&idx, "wang na"), [id(2)]);
+    // "wu" and "wang" start a word (sorted by display name: "zoe wu" <
+    // "王娜"); "zw" only contains it.
+    assert_eq!(ids(&idx, "w"), [id(3), id(2), id(1)]);
+}
+
+#[test]
+fn a_contacts_company_is_found_by_pinyin_below_name_matches() {
+    let mut ann = person(1, "Ann", "");
+    ann.company = "华为技术".into();
+    let hua = person(2, "Hua", "Li");
+    let idx = index(&[ann, hua]);
+    assert_eq!(ids(&idx, "hwjs"), [id(1)]);
+    assert_eq!(ids(&idx, "huawei"), [id(1)]);
+    assert_eq!(ids(&idx, "hua"), [id(2), id(1)]);
+}
+
+#[test]
+fn pinyin_is_only_built_from_titles_and_company() {
+    let mut ann = person(1, "Ann", "");
+    ann.notes = "见过张伟".into();
+    let idx = index(&[ann]);
+    assert!(ids(&idx, "zw").is_empty());
+    assert_eq!(ids(&idx, "张伟"), [id(1)]);
+}
+
+#[test]
+fn records_of_every_kind_are_ranked_together() {
+    use coffer_core::search::{RecordHit, SearchDoc};
+    let mut idx = index(&[person(1, "Acme", "Lee"), person(2, "Bo", "")]);
+    idx.upsert_doc(
+        SearchDoc::new("company", id(10))
+            .title("Acme Ltd")
+            .text("acme.example"),
+    );
+    idx.upsert_doc(
+        SearchDoc::new("deal", id(11))
+            .title("Renewal")
+            .text("for Acme")
+            .phone("+1 555 0100"),
+    );
+    let hit = |kind, n| RecordHit { kind, id: id(n) };
+    let all = idx.search_records("acme", 10, &[]);
+    assert_eq!(all.total, 3);
+    assert_eq!(
+        all.hits,
+        [hit("contact", 1), hit("company", 10), hit("deal", 11)],
+        "two title prefixes (by sort key 'acme lee' < 'acme ltd'), then a text match"
+    );
+    assert_eq!(
+        idx.search_records("acme", 10, &["deal", "company"]).hits,
+        [hit("company", 10), hit("deal", 11)]
+    );
+    assert_eq!(
+        idx.search_records("5550100", 10, &[]).hits,
+        [hit("deal", 11)]
+    );
+    assert_eq!(idx.search_records("acme", 10, &["ticket"]).total, 0);
+    // The contact API sees contacts only.
+    assert_eq!(ids(&idx, "acme"), [id(1)]);
+    assert_eq!(idx.search("", 10).total, 2);
+    assert!(!idx.contains(id(10)));
+    assert!(idx.contains_record("company", id(10)));
+}
+
+#[test]
+fn records_are_keyed_by_kind_and_id() {
+    use coffer_core::search::SearchDoc;
+    let mut idx = SearchIndex::new();
+    idx.upsert_doc(SearchDoc::new("company", id(1)).title("Globex"));
+    idx.upsert_doc(SearchDoc::new("deal", id(1)).title("Globex deal"));
+    idx.upsert_doc(SearchDoc::new("deal", id(1)).title("Initech deal"));
+    assert_eq!(idx.len(), 2);
+    assert_eq!(idx.search_records("globex", 10, &[]).total, 1);
+    idx.remove_record("company", id(1));
+    idx.remove(id(1)); // no contact with that id: nothing happens
+    assert_eq!(idx.len(), 1);
+    assert_eq!(idx.search_records("initech", 10, &[]).total, 1);
+}

@@ -68,6 +68,33 @@ pub enum CryptoError {
     #[error("invalid record namespace (use 1-32 characters of a-z, 0-9, '_', '.', '-')")]
     InvalidNamespace,
 
+    /// A signature does not verify under the device's public key: the
+    /// signed data was altered or someone else signed it.
+    #[error("the signature does not verify")]
+    BadSignature,
+
+    /// 32 bytes that are not a valid Ed25519 public key.
+    #[error("invalid device public key")]
+    InvalidPublicKey,
+
+    /// The record's key was erased (crypto-shredding): its envelopes can
+    /// never be opened again.
+    #[error("this record was erased; its key no longer exists")]
+    RecordKeyErased,
+
+    /// The keyring has no key for this record (not synced yet, or never made).
+    #[error("no key for this record in the keyring")]
+    NoRecordKey,
+
+    /// A key for this record or backup already exists in the keyring.
+    #[error("the keyring already holds a key for this id")]
+    KeyExists,
+
+    /// The backup's key is not in the keyring: it was shredded by an
+    /// erasure made after the backup, or the keyring is another vault's.
+    #[error("this backup can no longer be opened (its key was shredded or is unknown)")]
+    BackupKeyMissing,
+
     /// The platform's random number generator failed.
     #[error("the system random number generator failed")]
     Rng,

@@ -107,6 +107,40 @@ impl VaultHeader {
         Self::create_with(passphrase, params, seed)
     }
 
+    /// A header for an existing key on a new device: the key of an account
+    /// unwrapped from the server's bundle gets a fresh salt, vault id and
+    /// recovery code here, so this device can unlock offline.
+    pub fn create_for_key(
+        passphrase: &Passphrase,
+        params: KdfParams,
+        key: &VaultKey,
+    ) -> Result<(VaultHeader, RecoveryCode), CryptoError> {
+        params.check()?;
+        let seed = HeaderSeed {
+            salt: random::array()?,
+            vault_id: random::array()?,
+            key: key.secret_bytes(),
+            recovery: RecoveryCode::try_generate()?,
+            passphrase_nonce: random::array()?,
+            recovery_nonce: random::array()?,
+        };
+        let (header, _, code) = Self::create_with(passphrase, params, seed)?;
+        Ok((header, code))
+    }
+
+    /// The same header with `key` wrapped under a fresh recovery code, which
+    /// replaces the old one (that code stops working here). `key` must be the
+    /// key this header holds, as for [`VaultHeader::rewrap`].
+    pub fn with_new_recovery(
+        &self,
+        key: &VaultKey,
+    ) -> Result<(VaultHeader, RecoveryCode), CryptoError> {
+        let code = RecoveryCode::try_generate()?;
+        let mut header = self.clone();
+        header.recovery_wrap = header.wrap_for_recovery(key, &code, random::array()?)?;
+        Ok((header, code))
+    }
+
     pub(crate) fn create_with(
         passphrase: &Passphrase,
         params: KdfParams,

@@ -52,6 +52,18 @@ impl VaultKey {
         Ok(Self::from_bytes(bytes))
     }
 
+    /// A key from its 32 secret bytes, as kept in an account's key bundle
+    /// (the account's user key is the vault key on every device).
+    pub fn from_secret(bytes: Zeroizing<[u8; VAULT_KEY_LEN]>) -> Self {
+        Self::from_bytes(bytes)
+    }
+
+    /// The key's 32 secret bytes, to wrap into the account's key bundle.
+    /// Handle with care: zeroized on drop, never stored unwrapped.
+    pub fn secret_bytes(&self) -> Zeroizing<[u8; VAULT_KEY_LEN]> {
+        Zeroizing::new(*self.bytes)
+    }
+
     /// Builds a key from raw bytes (unwrapped from a header, or a test vector).
     pub(crate) fn from_bytes(bytes: Zeroizing<[u8; VAULT_KEY_LEN]>) -> Self {
         let mut prk = Zeroizing::new([0u8; 32]);

@@ -1,7 +1,9 @@
 //! Coffer's cryptography: the vault key, the passphrase- and recovery-code
-//! wrapped vault header, and the per-revision record envelopes (AES-256-GCM,
-//! HKDF-SHA256, Argon2id, Padmé padding). Everything a record is before it
-//! leaves the device passes through here.
+//! wrapped vault header, the per-revision record envelopes (AES-256-GCM,
+//! HKDF-SHA256, Argon2id, Padmé padding), the record [`keyring`] of per-record
+//! keys that makes erasure crypto-shredding, and device signatures
+//! ([`DeviceSigningKey`], Ed25519). Everything a record is before it leaves
+//! the device passes through here.
 //!
 //! This crate is pure: it must never do I/O (no disk, network, browser
 //! storage, clocks or logging), never hold a secret in a type that is
@@ -38,14 +40,18 @@ pub mod hazmat;
 pub mod header;
 mod kdf;
 mod key;
+pub mod keyring;
 mod padding;
 mod random;
 mod recovery;
+mod signing;
 
 pub use envelope::{Envelope, EnvelopeMeta, Plaintext, check_namespace, open, seal};
 pub use error::CryptoError;
 pub use header::VaultHeader;
 pub use kdf::KdfParams;
 pub use key::{Passphrase, VAULT_KEY_LEN, VaultKey};
+pub use keyring::{BackupKeys, Erasure, KeyKind, Keyring, WRAPPED_KEY_LEN, WrappedKey};
 pub use padding::{PAD_FLOOR, padme_len};
 pub use recovery::{RECOVERY_CODE_LEN, RecoveryCode};
+pub use signing::{DeviceSigningKey, DeviceVerifyingKey, ED25519_KEY_LEN, ED25519_SIGNATURE_LEN};

@@ -377,3 +377,48 @@ fn a_decomposed_accent_unlocks_a_vault_made_with_a_precomposed_one() {
         .expect("same passphrase after NFC");
     assert_eq!(unlocked.key_id(), key.key_id());
 }
+
+#[test]
+fn a_second_device_header_holds_the_same_key_under_its_own_salt_and_code() {
+    let v = vault();
+    // What a new device does after unwrapping the account's key bundle.
+    let from_bundle = VaultKey::from_secret(v.key.secret_bytes());
+    let (second, code) = VaultHeader::create_for_key(
+        &pass("another device passphrase"),
+        KdfParams::DEFAULT,
+        &from_bundle,
+    )
+    .unwrap();
+    assert_ne!(second.vault_id(), v.header.vault_id());
+    let key = second.unlock(&pass("another device passphrase")).unwrap();
+    assert_eq!(key.key_id(), v.key.key_id());
+    assert_eq!(
+        second.unlock_with_recovery(&code).unwrap().key_id(),
+        v.key.key_id()
+    );
+    // The first device's recovery code is not this header's.
+    let first_code = RecoveryCode::parse(&v.code).unwrap();
+    assert_eq!(
+        second.unlock_with_recovery(&first_code).unwrap_err(),
+        CryptoError::WrongRecoveryCode
+    );
+}
+
+#[test]
+fn a_new_recovery_code_replaces_the_old_one_and_keeps_the_passphrase() {
+    let v = vault();
+    let (renewed, code) = v.header.with_new_recovery(&v.key).unwrap();
+    assert_eq!(
+        renewed.unlock_with_recovery(&code).unwrap().key_id(),
+        v.key.key_id()
+    );
+    let old = RecoveryCode::parse(&v.code).unwrap();
+    assert_eq!(
+        renewed.unlock_with_recovery(&old).unwrap_err(),
+        CryptoError::WrongRecoveryCode
+    );
+    assert_eq!(
+        renewed.unlock(&pass(PASSPHRASE)).unwrap().key_id(),
+        v.key.key_id()
+    );
+}

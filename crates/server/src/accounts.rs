@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::login::{Accounts, LOGIN_TIMEOUT, Pending, account_tag};
+use crate::factors::{self, TotpRefusal};
+use crate::login::{Accounts, LOGIN_TIMEOUT, LoginKind, Pending, account_tag};
 use crate::ratelimit::{ClientIp, rate_key};
 use crate::sessions::{self, AuthedAccount};
 use crate::store::{AccountRecord, StoreError};
@@ -176,11 +177,33 @@ pub async fn login_start(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<LoginStart>,
 ) -> Result<Json<LoginChallenge>, ApiError> {
+    start_login(&state, ip, body, LoginKind::Passphrase).await
+}
+
+/// `POST /api/login/recovery/start`: as [`login_start`], with the recovery
+/// code as the credential. An unknown account and an account without a
+/// recovery credential look the same as a wrong code.
+pub async fn recovery_login_start(
+    State(state): State<Arc<AppState>>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<LoginStart>,
+) -> Result<Json<LoginChallenge>, ApiError> {
+    start_login(&state, ip, body, LoginKind::Recovery).await
+}
+
+/// Both logins share the per-IP and per-account limits and the lockout: a
+/// recovery code is no way around them.
+async fn start_login(
+    state: &AppState,
+    ip: IpAddr,
+    body: LoginStart,
+    kind: LoginKind,
+) -> Result<Json<LoginChallenge>, ApiError> {
     let account = AccountName::parse(&body.account)?;
     let request = wire::decode("request", &body.request)?;
     let accounts = &state.accounts;
     let now = Instant::now();
-    limit_ip(accounts, &state, ip, now)?;
+    limit_ip(accounts, state, ip, now)?;
     let name = account.as_str();
     if let Some(limiter) = &accounts.per_account {
         limiter.check(&name.to_owned(), now).map_err(|retry| {
@@ -191,23 +214,40 @@ pub async fn login_start(
             }
         })?;
     }
-    if let Some(left) = accounts.locked_for(name, now) {
+    if let Some(left) = accounts
+        .locked_for(&state.store, name, wire::unix_now())
+        .await?
+    {
         return Err(ApiError::AccountLocked {
             retry_after_seconds: crate::ratelimit::RetryAfter(left).seconds(),
         });
     }
-    let record = state.store.account(name).await?;
-    let (login, response) = coffer_account::login_start(
-        &accounts.setup,
-        record.as_ref().map(|record| &record.password_file[..]),
-        &request,
-        &account,
-    )
+    let (login, response) = match kind {
+        LoginKind::Passphrase => {
+            let record = state.store.account(name).await?;
+            coffer_account::login_start(
+                &accounts.setup,
+                record.as_ref().map(|record| &record.password_file[..]),
+                &request,
+                &account,
+            )
+        }
+        LoginKind::Recovery => {
+            let record = state.store.recovery(name).await?;
+            coffer_account::recovery_login_start(
+                &accounts.setup,
+                record.as_ref().map(|record| &record.password_file[..]),
+                &request,
+                &account,
+            )
+        }
+    }
     .map_err(opaque_error("request"))?;
     let (id, login_id) = wire::random_id::<16>()?;
     let pending = Pending {
         state: login,
         account: name.to_owned(),
+        kind,
         expires: now + LOGIN_TIMEOUT,
     };
     if !accounts.remember(pending, id, now) {
@@ -227,6 +267,9 @@ pub async fn login_start(
 pub struct LoginFinish {
     login_id: String,
     finalization: String,
+    /// The current TOTP code, for an account with a second factor.
+    #[serde(default)]
+    totp: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -242,33 +285,77 @@ pub struct LoggedIn {
 /// `login_failed`.
 pub async fn login_finish(
     State(state): State<Arc<AppState>>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginFinish>,
+) -> Result<Json<LoggedIn>, ApiError> {
+    finish_login(&state, ip, &headers, body, LoginKind::Passphrase).await
+}
+
+/// `POST /api/login/recovery/finish`: a session and the recovery-wrapped
+/// bundle, or 401 `login_failed`. The client then sets a new passphrase
+/// with `/api/account/passphrase/start` and `/finish`.
+pub async fn recovery_login_finish(
+    State(state): State<Arc<AppState>>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<LoginFinish>,
+) -> Result<Json<LoggedIn>, ApiError> {
+    finish_login(&state, ip, &headers, body, LoginKind::Recovery).await
+}
+
+async fn finish_login(
+    state: &AppState,
+    ip: IpAddr,
+    headers: &HeaderMap,
+    body: LoginFinish,
+    kind: LoginKind,
 ) -> Result<Json<LoggedIn>, ApiError> {
     let finalization = wire::decode("finalization", &body.finalization)?;
     let accounts = &state.accounts;
     let now = Instant::now();
+    // A login started at the other endpoint is taken (so it cannot be
+    // retried) and fails like an unknown one.
     let pending = wire::decode_id::<16>(&body.login_id)
         .and_then(|id| accounts.take(&id, now))
+        .filter(|pending| pending.kind == kind)
         .ok_or(ApiError::LoginFailed)?;
     let account = pending.account;
     match coffer_account::login_finish(pending.state, &finalization) {
         Ok(_session_key) => {}
         Err(AccountError::LoginFailed) => {
-            accounts.failed(&account, now);
-            tracing::info!(account = %account_tag(&account), "login failed");
+            accounts
+                .failed(&state.store, &account, wire::unix_now())
+                .await?;
+            tracing::info!(account = %account_tag(&account), ?kind, "login failed");
             return Err(ApiError::LoginFailed);
         }
         Err(error) => return Err(opaque_error("finalization")(error)),
     }
     // A proof for a name that has no record cannot happen (the fake record
-    // has no passphrase); the account may have been removed since.
-    let record = state
-        .store
-        .account(&account)
-        .await?
-        .ok_or(ApiError::LoginFailed)?;
-    accounts.succeeded(&account);
+    // has no passphrase); the account or its recovery credential may have
+    // been removed or replaced since.
+    let record = match kind {
+        LoginKind::Passphrase => state.store.account(&account).await?,
+        LoginKind::Recovery => state.store.recovery(&account).await?,
+    }
+    .ok_or(ApiError::LoginFailed)?;
+    // The policy checks come after the proof, so only someone who knows the
+    // passphrase (or recovery code) learns that the account has them. The
+    // address first: a code sent from a refused address is not used up.
+    factors::check_ip(state, &account, ip).await?;
+    match factors::check_login_totp(state, &account, body.totp.as_deref()).await {
+        Ok(()) => {}
+        Err(TotpRefusal::Wrong) => {
+            accounts
+                .failed(&state.store, &account, wire::unix_now())
+                .await?;
+            tracing::info!(account = %account_tag(&account), "wrong second-factor code");
+            return Err(ApiError::TotpInvalid);
+        }
+        Err(TotpRefusal::Other(error)) => return Err(error),
+    }
+    accounts.succeeded(&state.store, &account).await?;
     let user_agent = headers
         .get(USER_AGENT)
         .and_then(|value| value.to_str().ok())
@@ -278,8 +365,8 @@ pub async fn login_finish(
                 .take(sessions::MAX_USER_AGENT_CHARS)
                 .collect::<String>()
         });
-    let session = sessions::create(&state, &account, user_agent.as_deref()).await?;
-    tracing::info!(account = %account_tag(&account), "logged in");
+    let session = sessions::create(state, &account, user_agent.as_deref()).await?;
+    tracing::info!(account = %account_tag(&account), ?kind, "logged in");
     Ok(Json(LoggedIn {
         token: session.token,
         session_id: session.session_id,
@@ -327,11 +414,7 @@ pub async fn passphrase_start(
     ApiJson(body): ApiJson<PassphraseStart>,
 ) -> Result<Json<OpaqueResponse>, ApiError> {
     let request = wire::decode("request", &body.request)?;
-    // Stored names were normalised by this parser, so they parse again.
-    let account = AccountName::parse(&authed.account).map_err(|_| {
-        tracing::error!("a stored account name does not parse");
-        ApiError::Internal
-    })?;
+    let account = stored_name(&authed)?;
     let response = coffer_account::registration_response(&state.accounts.setup, &request, &account)
         .map_err(opaque_error("request"))?;
     Ok(Json(OpaqueResponse {
@@ -371,4 +454,58 @@ pub async fn passphrase_finish(
     }
     tracing::info!(account = %account_tag(&authed.account), "passphrase changed");
     Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- the recovery credential ----
+
+/// `POST /api/account/recovery/start`: answers an OPAQUE registration of
+/// the signed-in account's recovery code (its own credential identifier).
+pub async fn recovery_start(
+    State(state): State<Arc<AppState>>,
+    authed: AuthedAccount,
+    ApiJson(body): ApiJson<PassphraseStart>,
+) -> Result<Json<OpaqueResponse>, ApiError> {
+    let request = wire::decode("request", &body.request)?;
+    let account = stored_name(&authed)?;
+    let response =
+        coffer_account::recovery_registration_response(&state.accounts.setup, &request, &account)
+            .map_err(opaque_error("request"))?;
+    Ok(Json(OpaqueResponse {
+        response: wire::encode(&response),
+    }))
+}
+
+/// `POST /api/account/recovery/finish`: sets or replaces the recovery
+/// credential and its wrapped bundle together; 204.
+pub async fn recovery_finish(
+    State(state): State<Arc<AppState>>,
+    authed: AuthedAccount,
+    ApiJson(body): ApiJson<PassphraseFinish>,
+) -> Result<StatusCode, ApiError> {
+    let upload = wire::decode("upload", &body.upload)?;
+    let wrapped_bundle = bundle(&body.wrapped_bundle)?;
+    let password_file =
+        coffer_account::registration_finish(&upload).map_err(opaque_error("upload"))?;
+    let record = AccountRecord {
+        password_file,
+        wrapped_bundle,
+    };
+    let set = state
+        .store
+        .set_recovery(&authed.account, &record, wire::unix_now())
+        .await?;
+    if !set {
+        return Err(ApiError::Unauthorized);
+    }
+    tracing::info!(account = %account_tag(&authed.account), "recovery code set");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in account's name, parsed again: stored names were
+/// normalised by this parser, so they parse.
+fn stored_name(authed: &AuthedAccount) -> Result<AccountName, ApiError> {
+    AccountName::parse(&authed.account).map_err(|_| {
+        tracing::error!("a stored account name does not parse");
+        ApiError::Internal
+    })
 }

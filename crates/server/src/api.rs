@@ -19,6 +19,7 @@ use crate::AppState;
 use crate::MAX_BODY_BYTES;
 use crate::accounts;
 use crate::error::ApiError;
+use crate::factors;
 use crate::metrics;
 use crate::ratelimit::{self, PerIp};
 use crate::sessions;
@@ -110,12 +111,21 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::post("/accounts/register/finish", accounts::register_finish),
         Endpoint::post("/login/start", accounts::login_start),
         Endpoint::post("/login/finish", accounts::login_finish),
+        Endpoint::post("/login/recovery/start", accounts::recovery_login_start),
+        Endpoint::post("/login/recovery/finish", accounts::recovery_login_finish),
         Endpoint::post("/logout", sessions::logout),
         Endpoint::get("/sessions", sessions::list),
         Endpoint::delete("/sessions/{session_id}", sessions::delete),
         Endpoint::put("/account/bundle", accounts::put_bundle),
         Endpoint::post("/account/passphrase/start", accounts::passphrase_start),
         Endpoint::post("/account/passphrase/finish", accounts::passphrase_finish),
+        Endpoint::post("/account/recovery/start", accounts::recovery_start),
+        Endpoint::post("/account/recovery/finish", accounts::recovery_finish),
+        Endpoint::post("/account/totp/setup", factors::setup),
+        Endpoint::post("/account/totp/confirm", factors::confirm),
+        Endpoint::post("/account/totp/disable", factors::disable),
+        Endpoint::get("/account/ip-allowlist", factors::get_allowlist),
+        Endpoint::put("/account/ip-allowlist", factors::put_allowlist),
         Endpoint::post("/collections/{collection}/push", sync::push)
             .body_limit(sync::MAX_PUSH_BODY_BYTES),
         Endpoint::get("/collections/{collection}/pull", sync::pull),

@@ -76,6 +76,12 @@ pub struct Config {
     #[arg(long, env = "COFFER_SESSION_TTL_HOURS", default_value_t = 720)]
     pub session_ttl_hours: u32,
 
+    /// Seconds between keep-alive comments on an idle /api/events stream,
+    /// so proxies and browsers keep it open.
+    #[arg(long, env = "COFFER_SSE_KEEPALIVE_SECONDS", default_value_t = 15,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub sse_keepalive_seconds: u64,
+
     /// Session lifetime in seconds, overriding --session-ttl-hours (for
     /// tests).
     #[arg(long, env = "COFFER_SESSION_TTL_SECONDS", hide = true)]
@@ -241,6 +247,7 @@ mod tests {
         assert_eq!(config.login_lockout_failures, 10);
         assert_eq!(config.login_lockout_minutes, 15);
         assert_eq!(config.session_ttl(), Duration::from_secs(720 * 3600));
+        assert_eq!(config.sse_keepalive_seconds, 15);
         let database = config.database(Path::new("/data"));
         assert!(
             matches!(&database, Database::SqliteFile(path) if path == Path::new("/data/coffer.sqlite3")),
@@ -272,6 +279,14 @@ mod tests {
         assert_eq!(config.api_rate_per_minute, 5);
         assert!(config.trust_proxy);
         assert!(Config::try_parse_from(["coffer-server", "--api-rate-per-minute", "-1"]).is_err());
+    }
+
+    #[test]
+    fn sse_keepalive_must_be_at_least_a_second() {
+        let config =
+            Config::try_parse_from(["coffer-server", "--sse-keepalive-seconds", "2"]).unwrap();
+        assert_eq!(config.sse_keepalive_seconds, 2);
+        assert!(Config::try_parse_from(["coffer-server", "--sse-keepalive-seconds", "0"]).is_err());
     }
 
     #[test]

@@ -40,6 +40,22 @@ pub enum ApiError {
     AccountLocked { retry_after_seconds: u64 },
     #[error("sign in first: no valid session token in `Authorization: Bearer`")]
     Unauthorized,
+    #[error("this account has a second factor: send the current code as `totp`")]
+    TotpRequired,
+    #[error("the one-time code is wrong, expired or already used")]
+    TotpInvalid,
+    #[error("a second factor is already enabled; disable it first")]
+    TotpEnabled,
+    #[error("no second factor is waiting for confirmation; start with /api/account/totp/setup")]
+    TotpNotSetUp,
+    #[error("`networks` is invalid: {0}")]
+    InvalidCidr(String),
+    #[error(
+        "the allowlist does not include the address this request came from ({0}); it would lock you out"
+    )]
+    AllowlistExcludesYou(std::net::IpAddr),
+    #[error("this account may not be used from this IP address")]
+    IpNotAllowed,
     #[error("no such session")]
     NoSuchSession,
     #[error("invalid collection name: expected 1–32 characters of a–z, 0–9, _, . and -")]
@@ -83,6 +99,13 @@ impl ApiError {
         "login_failed",
         "account_locked",
         "unauthorized",
+        "totp_required",
+        "totp_invalid",
+        "totp_enabled",
+        "totp_not_set_up",
+        "invalid_cidr",
+        "allowlist_excludes_you",
+        "ip_not_allowed",
         "app_not_built",
         "invalid_collection",
         "invalid_record_id",
@@ -111,6 +134,13 @@ impl ApiError {
             Self::LoginFailed => "login_failed",
             Self::AccountLocked { .. } => "account_locked",
             Self::Unauthorized => "unauthorized",
+            Self::TotpRequired => "totp_required",
+            Self::TotpInvalid => "totp_invalid",
+            Self::TotpEnabled => "totp_enabled",
+            Self::TotpNotSetUp => "totp_not_set_up",
+            Self::InvalidCidr(_) => "invalid_cidr",
+            Self::AllowlistExcludesYou(_) => "allowlist_excludes_you",
+            Self::IpNotAllowed => "ip_not_allowed",
             Self::AppNotBuilt => "app_not_built",
             Self::InvalidCollection => "invalid_collection",
             Self::InvalidRecordId => "invalid_record_id",
@@ -139,7 +169,12 @@ impl ApiError {
             | Self::InvalidRecordId
             | Self::InvalidHash { .. }
             | Self::DuplicateRecord
-            | Self::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
+            | Self::InvalidQuery { .. }
+            | Self::InvalidCidr(_)
+            | Self::AllowlistExcludesYou(_) => StatusCode::BAD_REQUEST,
+            Self::TotpRequired | Self::TotpInvalid => StatusCode::UNAUTHORIZED,
+            Self::TotpEnabled | Self::TotpNotSetUp => StatusCode::CONFLICT,
+            Self::IpNotAllowed => StatusCode::FORBIDDEN,
             Self::BlobTooLarge { .. } | Self::TooManyItems { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Conflict => StatusCode::CONFLICT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -221,6 +256,13 @@ mod tests {
                 retry_after_seconds: 1,
             },
             ApiError::Unauthorized,
+            ApiError::TotpRequired,
+            ApiError::TotpInvalid,
+            ApiError::TotpEnabled,
+            ApiError::TotpNotSetUp,
+            ApiError::InvalidCidr(String::new()),
+            ApiError::AllowlistExcludesYou(std::net::Ipv4Addr::LOCALHOST.into()),
+            ApiError::IpNotAllowed,
             ApiError::NoSuchSession,
             ApiError::AppNotBuilt,
             ApiError::InvalidCollection,
@@ -250,6 +292,13 @@ mod tests {
                 | ApiError::LoginFailed
                 | ApiError::AccountLocked { .. }
                 | ApiError::Unauthorized
+                | ApiError::TotpRequired
+                | ApiError::TotpInvalid
+                | ApiError::TotpEnabled
+                | ApiError::TotpNotSetUp
+                | ApiError::InvalidCidr(_)
+                | ApiError::AllowlistExcludesYou(_)
+                | ApiError::IpNotAllowed
                 | ApiError::NoSuchSession
                 | ApiError::AppNotBuilt
                 | ApiError::InvalidCollection

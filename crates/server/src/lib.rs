@@ -4,9 +4,12 @@
 //! revision logs with compare-and-swap per record, no HTTP routes for them
 //! yet), and accounts: sign-up and OPAQUE login ([`accounts`], the protocol
 //! from `coffer-account`), bearer-token sessions stored as token hashes
-//! ([`sessions`]). For an account it holds only the OPAQUE password file
-//! and the key bundle the client wrapped; account names appear in logs only
-//! as [`login::account_tag`] hash prefixes.
+//! ([`sessions`]). For an account it holds only the OPAQUE password files
+//! (passphrase and, optionally, recovery code) and the key bundle copies the
+//! client wrapped under each, login failure counts by name hash, and the
+//! account's own policy ([`factors`]: a TOTP secret, an IP allowlist);
+//! account names appear in logs only as [`login::account_tag`] hash
+//! prefixes.
 //!
 //! It must never see plaintext or keys, never need them, and never log
 //! request bodies or credentials. One binary on one port is a whole
@@ -29,9 +32,11 @@
 pub mod accounts;
 pub mod api;
 pub mod app_files;
+pub mod cidr;
 pub mod config;
 pub mod csp;
 pub mod error;
+pub mod factors;
 pub mod login;
 pub mod metrics;
 pub mod ratelimit;
@@ -39,6 +44,7 @@ pub mod server;
 pub mod sessions;
 pub mod store;
 pub mod sync;
+pub mod totp;
 pub mod wire;
 
 pub use server::{AppState, Limits, MAX_BODY_BYTES, ServerError, router, run};

@@ -1,7 +1,9 @@
-//! What login keeps between requests, in memory: the OPAQUE server setup,
-//! half-done logins (a minute at most, a bounded number of them), the
-//! per-IP and per-account login limits, and failure counts that lock an
-//! account for a while. The handlers using it are in [`crate::accounts`].
+//! What login keeps between requests: in memory, the OPAQUE server setup,
+//! half-done logins (a minute at most, a bounded number of them) and the
+//! per-IP and per-account login limits; in the database, failure counts
+//! that lock an account for a while (so a lockout survives a restart and
+//! holds for every server on the database). The handlers using it are in
+//! [`crate::accounts`].
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -20,9 +22,6 @@ pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(60);
 /// How many logins may be half-done at once; more are refused until some
 /// finish or expire, so a flood of login starts cannot exhaust memory.
 pub const MAX_PENDING_LOGINS: usize = 10_000;
-
-/// How many accounts' failure counts are kept at once.
-const MAX_FAILURE_ENTRIES: usize = 100_000;
 
 /// Where the OPAQUE server setup is kept in `server_secrets`.
 const SETUP_SECRET: &str = "opaque_setup";
@@ -59,7 +58,6 @@ impl Default for LoginPolicy {
 pub struct Accounts {
     pub(crate) setup: ServerSetup,
     pending: Mutex<HashMap<[u8; 16], Pending>>,
-    failures: Mutex<HashMap<String, Failures>>,
     pub(crate) per_ip: Option<Limiter<IpAddr>>,
     pub(crate) per_account: Option<Limiter<String>>,
     policy: LoginPolicy,
@@ -69,13 +67,17 @@ pub(crate) struct Pending {
     pub(crate) state: ServerLoginState,
     /// The normalised name, for counting a failure against it.
     pub(crate) account: String,
+    /// Which credential the login is for; it finishes only at its own
+    /// endpoint.
+    pub(crate) kind: LoginKind,
     pub(crate) expires: Instant,
 }
 
-struct Failures {
-    count: u32,
-    last: Instant,
-    locked_until: Option<Instant>,
+/// Which of an account's credentials a login uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LoginKind {
+    Passphrase,
+    Recovery,
 }
 
 impl Accounts {
@@ -83,7 +85,6 @@ impl Accounts {
         Self {
             setup,
             pending: Mutex::new(HashMap::new()),
-            failures: Mutex::new(HashMap::new()),
             per_ip: limiter("login_ip", policy.per_ip_per_minute),
             per_account: limiter("login_account", policy.per_account_per_minute),
             policy,
@@ -114,47 +115,55 @@ impl Accounts {
         map.remove(id).filter(|pending| pending.expires > now)
     }
 
-    /// How long `account` stays locked, if it is.
-    pub(crate) fn locked_for(&self, account: &str, now: Instant) -> Option<Duration> {
-        let map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        let until = map.get(account)?.locked_until?;
-        (until > now).then(|| until - now)
+    /// How long `account` stays locked, if it is. `now` is Unix seconds.
+    pub(crate) async fn locked_for(
+        &self,
+        store: &Store,
+        account: &str,
+        now: i64,
+    ) -> Result<Option<Duration>, StoreError> {
+        if self.policy.lockout_failures.is_none() {
+            return Ok(None);
+        }
+        let until = store.login_locked_until(&account_hash(account)).await?;
+        Ok(until
+            .filter(|&until| until > now)
+            .map(|until| Duration::from_secs(until.abs_diff(now))))
     }
 
-    pub(crate) fn failed(&self, account: &str, now: Instant) {
+    /// Counts a failed login against `account` (known or not).
+    pub(crate) async fn failed(
+        &self,
+        store: &Store,
+        account: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
         let Some(limit) = self.policy.lockout_failures else {
-            return;
+            return Ok(());
         };
-        let window = self.policy.lockout;
-        let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        if map.len() >= MAX_FAILURE_ENTRIES && !map.contains_key(account) {
-            map.retain(|_, entry| {
-                entry.locked_until.is_some_and(|until| until > now)
-                    || now.saturating_duration_since(entry.last) < window
-            });
-        }
-        let entry = map.entry(account.to_owned()).or_insert(Failures {
-            count: 0,
-            last: now,
-            locked_until: None,
-        });
-        // Failures spread further apart than a lockout do not add up.
-        if now.saturating_duration_since(entry.last) >= window {
-            entry.count = 0;
-        }
-        entry.count += 1;
-        entry.last = now;
-        if entry.count >= limit {
-            entry.count = 0;
-            entry.locked_until = Some(now + window);
+        let window = i64::try_from(self.policy.lockout.as_secs()).unwrap_or(i64::MAX);
+        let locked = store
+            .login_failed(&account_hash(account), now, limit, window)
+            .await?;
+        if locked.is_some_and(|until| until > now) {
             tracing::warn!(account = %account_tag(account), "account locked after failed logins");
         }
+        Ok(())
     }
 
-    pub(crate) fn succeeded(&self, account: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        map.remove(account);
+    /// Forgets `account`'s failures.
+    pub(crate) async fn succeeded(&self, store: &Store, account: &str) -> Result<(), StoreError> {
+        if self.policy.lockout_failures.is_none() {
+            return Ok(());
+        }
+        store.login_succeeded(&account_hash(account)).await
     }
+}
+
+/// How the database keys an account's failures: the full SHA-256 of the
+/// normalised name, so names that were tried but do not exist are not kept.
+fn account_hash(account: &str) -> [u8; 32] {
+    Sha256::digest(account.as_bytes()).into()
 }
 
 fn limiter<K: std::hash::Hash + Eq + Clone>(
@@ -214,37 +223,88 @@ mod tests {
         assert_ne!(tag, account_tag("bob@example.com"));
     }
 
-    #[test]
-    fn failures_in_a_row_lock_for_the_lockout_period() {
-        let accounts = accounts(3);
-        let start = Instant::now();
-        for _ in 0..2 {
-            accounts.failed("a@b.c", start);
-        }
-        assert_eq!(accounts.locked_for("a@b.c", start), None);
-        accounts.failed("a@b.c", start);
-        assert_eq!(
-            accounts.locked_for("a@b.c", start),
-            Some(Duration::from_secs(900))
-        );
-        assert_eq!(accounts.locked_for("d@e.f", start), None);
-        let later = start + Duration::from_secs(900);
-        assert_eq!(accounts.locked_for("a@b.c", later), None);
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let database = crate::config::Database::SqliteFile(dir.path().join("db.sqlite3"));
+        let store = Store::open(&database).await.unwrap();
+        (dir, store)
     }
 
-    #[test]
-    fn failures_far_apart_or_before_a_success_do_not_add_up() {
-        let accounts = accounts(2);
-        let start = Instant::now();
-        accounts.failed("a@b.c", start);
-        accounts.failed("a@b.c", start + Duration::from_secs(901));
-        assert_eq!(accounts.locked_for("a@b.c", start), None);
-        accounts.succeeded("a@b.c");
-        accounts.failed("a@b.c", start + Duration::from_secs(902));
+    #[tokio::test]
+    async fn failures_in_a_row_lock_for_the_lockout_period() {
+        let (_dir, store) = store().await;
+        let accounts = accounts(3);
+        let start = 1_000_000;
+        for _ in 0..2 {
+            accounts.failed(&store, "a@b.c", start).await.unwrap();
+        }
         assert_eq!(
-            accounts.locked_for("a@b.c", start + Duration::from_secs(902)),
+            accounts.locked_for(&store, "a@b.c", start).await.unwrap(),
             None
         );
+        accounts.failed(&store, "a@b.c", start).await.unwrap();
+        assert_eq!(
+            accounts.locked_for(&store, "a@b.c", start).await.unwrap(),
+            Some(Duration::from_secs(900))
+        );
+        assert_eq!(
+            accounts.locked_for(&store, "d@e.f", start).await.unwrap(),
+            None
+        );
+        let later = start + 900;
+        assert_eq!(
+            accounts.locked_for(&store, "a@b.c", later).await.unwrap(),
+            None
+        );
+        // The count started again at the lock.
+        accounts.failed(&store, "a@b.c", later).await.unwrap();
+        assert_eq!(
+            accounts.locked_for(&store, "a@b.c", later).await.unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn failures_far_apart_or_before_a_success_do_not_add_up() {
+        let (_dir, store) = store().await;
+        let accounts = accounts(2);
+        let start = 1_000_000;
+        accounts.failed(&store, "a@b.c", start).await.unwrap();
+        accounts.failed(&store, "a@b.c", start + 901).await.unwrap();
+        assert_eq!(
+            accounts
+                .locked_for(&store, "a@b.c", start + 901)
+                .await
+                .unwrap(),
+            None
+        );
+        accounts.succeeded(&store, "a@b.c").await.unwrap();
+        accounts.failed(&store, "a@b.c", start + 902).await.unwrap();
+        assert_eq!(
+            accounts
+                .locked_for(&store, "a@b.c", start + 902)
+                .await
+                .unwrap(),
+            None
+        );
+        accounts.failed(&store, "a@b.c", start + 903).await.unwrap();
+        assert!(
+            accounts
+                .locked_for(&store, "a@b.c", start + 903)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[tokio::test]
+    async fn the_database_keeps_a_hash_not_the_name() {
+        let (dir, store) = store().await;
+        let accounts = accounts(3);
+        accounts.failed(&store, "secret-name@b.c", 1).await.unwrap();
+        store.close().await;
+        let bytes = std::fs::read(dir.path().join("db.sqlite3")).unwrap();
+        assert!(!bytes.windows(11).any(|window| window == b"secret-name"));
     }
 
     #[test]
@@ -260,6 +320,7 @@ mod tests {
             let pending = Pending {
                 state,
                 account: name.as_str().to_owned(),
+                kind: LoginKind::Passphrase,
                 expires: now + LOGIN_TIMEOUT,
             };
             assert!(accounts.remember(pending, id, now));

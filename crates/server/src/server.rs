@@ -53,6 +53,8 @@ pub struct AppState {
     /// Pushes per account.
     pub write_limit: Option<Limiter<String>>,
     pub events: Events,
+    /// Between keep-alive comments on idle event streams.
+    pub sse_keepalive: Duration,
 }
 
 /// The rate limits an operator configures. The default, for in-process
@@ -66,6 +68,9 @@ pub struct Limits {
     pub trust_proxy: bool,
     /// Login limits, lockout and session lifetime.
     pub login: LoginPolicy,
+    /// Between keep-alive comments on idle event streams; `None` for
+    /// [`crate::sync::KEEP_ALIVE`].
+    pub sse_keepalive: Option<Duration>,
 }
 
 impl Limits {
@@ -81,6 +86,7 @@ impl Limits {
                 lockout: Duration::from_secs(u64::from(config.login_lockout_minutes) * 60),
                 session_ttl: config.session_ttl(),
             },
+            sse_keepalive: Some(Duration::from_secs(config.sse_keepalive_seconds.max(1))),
         }
     }
 }
@@ -101,6 +107,10 @@ impl AppState {
                 Limiter::new("write", Rate::per_minute(rate), ratelimit::DEFAULT_MAX_KEYS)
             }),
             events: Events::default(),
+            sse_keepalive: limits
+                .sse_keepalive
+                .filter(|interval| !interval.is_zero())
+                .unwrap_or(crate::sync::KEEP_ALIVE),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! sign anyone in. [`AuthedAccount`] is the extractor every signed-in
 //! endpoint takes.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::Json;
@@ -15,6 +16,8 @@ use sha2::{Digest as _, Sha256};
 
 use crate::AppState;
 use crate::error::ApiError;
+use crate::factors;
+use crate::ratelimit::ClientIp;
 use crate::store::{NewSession, SessionRow};
 use crate::wire;
 
@@ -58,7 +61,8 @@ pub async fn create(
 }
 
 /// The account of a request with a valid `Authorization: Bearer` token, and
-/// which of its sessions that is. Anything else is 401 `unauthorized`.
+/// which of its sessions that is. Anything else is 401 `unauthorized`; a
+/// request from outside the account's IP allowlist is 403 `ip_not_allowed`.
 #[derive(Debug)]
 pub struct AuthedAccount {
     /// The normalised account name.
@@ -82,12 +86,19 @@ impl FromRequestParts<Arc<AppState>> for AuthedAccount {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .ok_or(ApiError::Unauthorized)?
             .1;
-        authenticate(state, token).await
+        let token = token.to_owned();
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+        authenticate(state, &token, ip).await
     }
 }
 
-/// The session a token (as handed out at login) belongs to.
-pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthedAccount, ApiError> {
+/// The session a token (as handed out at login) belongs to, if the request
+/// comes from an address the account allows.
+pub async fn authenticate(
+    state: &AppState,
+    token: &str,
+    ip: IpAddr,
+) -> Result<AuthedAccount, ApiError> {
     let token = wire::decode_id::<32>(token.trim()).ok_or(ApiError::Unauthorized)?;
     let hash: [u8; 32] = Sha256::digest(token).into();
     let session = state
@@ -95,6 +106,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthedAccount
         .touch_session(&hash, wire::unix_now())
         .await?
         .ok_or(ApiError::Unauthorized)?;
+    factors::check_ip(state, &session.account, ip).await?;
     Ok(AuthedAccount {
         account: session.account,
         session_id: session.session_id,

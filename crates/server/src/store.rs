@@ -1,6 +1,8 @@
 //! Where the server keeps what clients send it: its own metadata and
 //! secrets (the OPAQUE server setup), accounts (OPAQUE password file and
-//! wrapped key bundle) and sessions (by token hash) ([`accounts`]), and, per
+//! wrapped key bundle, and the same for the optional recovery credential),
+//! login failure counts and lockouts (by name hash), and sessions (by token
+//! hash) ([`accounts`]), and, per
 //! account and collection, a hash-chained log of ciphertext revisions with
 //! compare-and-swap on each record's head (see [`revision`]).
 //!
@@ -17,7 +19,7 @@ use std::path::PathBuf;
 
 use crate::config::Database;
 
-pub use accounts::{AccountRecord, NewSession, SessionRow};
+pub use accounts::{AccountRecord, NewSession, SessionRow, TotpRow};
 pub use revision::{
     AccountId, Assigned, ChainHead, Conflict, MAX_BLOB_BYTES, MAX_PULL_LIMIT, MAX_PUSH_ITEMS,
     PullEntry, PullPage, PushItem, PushOutcome, RecordHead,
@@ -202,6 +204,141 @@ impl Store {
                     .update_account(name, password_file, wrapped_bundle, now)
                     .await
             }
+        }
+    }
+
+    /// The account's recovery credential, if it has one.
+    pub async fn recovery(&self, name: &str) -> Result<Option<AccountRecord>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.recovery(name).await,
+            Backend::Postgres(store) => store.recovery(name).await,
+        }
+    }
+
+    /// Sets or replaces the account's recovery credential (password file and
+    /// wrapped bundle together); `false` if the account does not exist.
+    pub async fn set_recovery(
+        &self,
+        name: &str,
+        record: &AccountRecord,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.set_recovery(name, record, now).await,
+            Backend::Postgres(store) => store.set_recovery(name, record, now).await,
+        }
+    }
+
+    /// Until when (Unix seconds) the account with this name hash is locked,
+    /// if a lockout was ever recorded (it may be over).
+    pub async fn login_locked_until(
+        &self,
+        account_hash: &[u8; 32],
+    ) -> Result<Option<i64>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.login_locked_until(account_hash).await,
+            Backend::Postgres(store) => store.login_locked_until(account_hash).await,
+        }
+    }
+
+    /// Counts a failed login at `now`: failures less than `window_seconds`
+    /// apart add up, and the `limit`-th locks the account until
+    /// `now + window_seconds`. Returns the lock time now recorded, if any
+    /// (it may be an older, expired one).
+    pub async fn login_failed(
+        &self,
+        account_hash: &[u8; 32],
+        now: i64,
+        limit: u32,
+        window_seconds: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let limit = i64::from(limit);
+        match &self.backend {
+            Backend::Sqlite(store) => {
+                store
+                    .login_failed(account_hash, now, limit, window_seconds)
+                    .await
+            }
+            Backend::Postgres(store) => {
+                store
+                    .login_failed(account_hash, now, limit, window_seconds)
+                    .await
+            }
+        }
+    }
+
+    /// Forgets the account's failures after a successful login.
+    pub async fn login_succeeded(&self, account_hash: &[u8; 32]) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.login_succeeded(account_hash).await,
+            Backend::Postgres(store) => store.login_succeeded(account_hash).await,
+        }
+    }
+
+    /// The account's TOTP factor, enabled or waiting for confirmation.
+    pub async fn totp(&self, name: &str) -> Result<Option<TotpRow>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.totp(name).await,
+            Backend::Postgres(store) => store.totp(name).await,
+        }
+    }
+
+    /// Stores a new TOTP secret waiting for confirmation, replacing a
+    /// pending one; `false` (and nothing written) if a factor is enabled.
+    pub async fn set_pending_totp(
+        &self,
+        name: &str,
+        secret: &[u8],
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.set_pending_totp(name, secret, now).await,
+            Backend::Postgres(store) => store.set_pending_totp(name, secret, now).await,
+        }
+    }
+
+    /// Records that the code of `step` was used (enabling the factor at
+    /// `enable_at` if given and not yet enabled); `false` if that step or a
+    /// later one was already used: a replay.
+    pub async fn use_totp_step(
+        &self,
+        name: &str,
+        step: u64,
+        enable_at: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let step = to_i64(step)?;
+        match &self.backend {
+            Backend::Sqlite(store) => store.use_totp_step(name, step, enable_at).await,
+            Backend::Postgres(store) => store.use_totp_step(name, step, enable_at).await,
+        }
+    }
+
+    /// Removes the account's TOTP factor.
+    pub async fn delete_totp(&self, name: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.delete_totp(name).await,
+            Backend::Postgres(store) => store.delete_totp(name).await,
+        }
+    }
+
+    /// The account's IP allowlist as stored (CIDRs, one per line).
+    pub async fn ip_allowlist(&self, name: &str) -> Result<Option<String>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.ip_allowlist(name).await,
+            Backend::Postgres(store) => store.ip_allowlist(name).await,
+        }
+    }
+
+    /// Replaces the account's IP allowlist.
+    pub async fn set_ip_allowlist(
+        &self,
+        name: &str,
+        networks: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.set_ip_allowlist(name, networks, now).await,
+            Backend::Postgres(store) => store.set_ip_allowlist(name, networks, now).await,
         }
     }
 

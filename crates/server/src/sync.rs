@@ -34,7 +34,8 @@ use crate::wire::{self, ApiJson};
 
 /// The largest push body: 8 MiB.
 pub const MAX_PUSH_BODY_BYTES: usize = 8 * 1024 * 1024;
-/// How often an idle event stream gets a comment, so proxies keep it open.
+/// How often an idle event stream gets a comment, so proxies keep it open,
+/// unless the operator says otherwise (`--sse-keepalive-seconds`).
 pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Events buffered per account; a stream that falls further behind skips
 /// ahead (a `change` is only a hint to pull).
@@ -452,8 +453,11 @@ async fn events_session(
         .unwrap_or("")
         .split('&')
         .find_map(|pair| pair.strip_prefix("token="))
-        .ok_or(ApiError::Unauthorized)?;
-    sessions::authenticate(state, token).await
+        .ok_or(ApiError::Unauthorized)?
+        .to_owned();
+    let Ok(crate::ratelimit::ClientIp(ip)) =
+        crate::ratelimit::ClientIp::from_request_parts(parts, state).await;
+    sessions::authenticate(state, &token, ip).await
 }
 
 /// `GET /api/events`: server-sent events; `change` with data
@@ -481,7 +485,7 @@ pub async fn events(
         }
     });
     Ok(Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        .keep_alive(KeepAlive::new().interval(state.sse_keepalive))
         .into_response())
 }
 

@@ -2,7 +2,6 @@
 //! standard base64 strings, and every malformed body answered with an
 //! [`ApiError`] code instead of axum's plain-text rejections.
 
-use std::io::Read as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::rejection::JsonRejection;
@@ -61,18 +60,17 @@ pub fn encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
-/// Bytes from the operating system's CSPRNG, as a URL-safe string (tokens,
-/// session and login ids). Reading `/dev/urandom` keeps the server free of
-/// an RNG dependency of its own; a server that cannot read it must not hand
-/// out guessable tokens, so that is an internal error.
+/// Bytes from the operating system's CSPRNG (`getrandom`: the
+/// `getrandom(2)` system call on Linux, no file descriptor to run out of),
+/// as a URL-safe string (tokens, session and login ids). A server whose
+/// CSPRNG fails must not hand out guessable tokens, so that is an internal
+/// error.
 pub fn random_id<const N: usize>() -> Result<([u8; N], String), ApiError> {
     let mut bytes = [0u8; N];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut file| file.read_exact(&mut bytes))
-        .map_err(|error| {
-            tracing::error!(%error, "cannot read /dev/urandom");
-            ApiError::Internal
-        })?;
+    getrandom::getrandom(&mut bytes).map_err(|error| {
+        tracing::error!(%error, "the operating system's random number generator failed");
+        ApiError::Internal
+    })?;
     let text = URL_SAFE_NO_PAD.encode(bytes);
     Ok((bytes, text))
 }

@@ -15,8 +15,9 @@ use std::time::Duration;
 
 use api::{Setup, b64, code, send, unb64};
 use coffer_account::{
-    AccountError, AccountName, ClientLogin, ClientRegistration, ExportKey, KeyBundle, rewrap,
-    unwrap_bundle, wrap_bundle,
+    AccountError, AccountName, ClientLogin, ClientRegistration, ExportKey, KeyBundle,
+    RecoveryExportKey, RecoveryLogin, RecoveryRegistration, rewrap, unwrap_bundle,
+    unwrap_recovery_bundle, wrap_bundle, wrap_recovery_bundle,
 };
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -295,6 +296,395 @@ async fn passphrase_change_replaces_the_password_file_and_bundle_on_sqlite() {
 #[tokio::test]
 async fn passphrase_change_replaces_the_password_file_and_bundle_on_postgres() {
     passphrase_change_replaces_the_password_file_and_bundle(&Setup::postgres().await).await;
+}
+
+// ---- the recovery code ----
+
+/// What the app passes: coffer-crypto's `RecoveryCode::to_display()`.
+const CODE: &str = "7K3M-Q9TX-2WRF-HC8P-MV4N-J6YD-BG5A";
+const OTHER_CODE: &str = "7K3M-Q9TX-2WRF-HC8P-MV4N-J6YD-BG5B";
+
+/// Sets (or replaces) the recovery credential of the session's account,
+/// wrapping `bundle` under it; returns the status of the finish and the
+/// wrapped copy.
+async fn set_recovery(
+    server: &Server,
+    token: &str,
+    account: &str,
+    code: &str,
+    bundle: &KeyBundle,
+) -> (u16, Value, Vec<u8>) {
+    let (registration, request) = RecoveryRegistration::start(&name(account), code).unwrap();
+    let (status, body) = send(
+        server,
+        Method::POST,
+        "/api/account/recovery/start",
+        Some(token),
+        Some(json!({ "request": b64(&request) })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (upload, export_key) = registration
+        .finish(&unb64(&body["response"]), code)
+        .unwrap();
+    let wrapped = wrap_recovery_bundle(&export_key, bundle, &name(account)).unwrap();
+    let (status, body) = send(
+        server,
+        Method::POST,
+        "/api/account/recovery/finish",
+        Some(token),
+        Some(json!({ "upload": b64(&upload), "wrapped_bundle": b64(&wrapped) })),
+    )
+    .await;
+    (status, body, wrapped)
+}
+
+enum Recovered {
+    In(Value, RecoveryExportKey),
+    StartRefused(u16, Value),
+    Failed(u16, Value),
+}
+
+async fn recovery_log_in(server: &Server, account: &str, code: &str) -> Recovered {
+    let (login, request) = RecoveryLogin::start(&name(account), code).unwrap();
+    let (status, body) = post_json(
+        server,
+        "/api/login/recovery/start",
+        json!({ "account": account, "request": b64(&request) }),
+    )
+    .await;
+    if status != 200 {
+        return Recovered::StartRefused(status, body);
+    }
+    let response = unb64(&body["response"]);
+    assert_eq!(response.len(), 320, "the credential response's size");
+    let login_id = body["login_id"].as_str().unwrap().to_owned();
+    let finalization = match login.finish(&response, code) {
+        Ok((finalization, _session_key, export_key)) => {
+            let (status, body) = post_json(
+                server,
+                "/api/login/recovery/finish",
+                json!({ "login_id": login_id, "finalization": b64(&finalization) }),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+            return Recovered::In(body, export_key);
+        }
+        Err(AccountError::WrongPassphrase) => vec![7u8; 64],
+        Err(other) => panic!("client recovery login: {other}"),
+    };
+    let (status, body) = post_json(
+        server,
+        "/api/login/recovery/finish",
+        json!({ "login_id": login_id, "finalization": b64(&finalization) }),
+    )
+    .await;
+    Recovered::Failed(status, body)
+}
+
+fn failed_body(recovered: Recovered) -> Value {
+    match recovered {
+        Recovered::Failed(status, body) => {
+            assert_eq!((status, code(&body)), (401, "login_failed"), "{body}");
+            body
+        }
+        Recovered::In(..) => panic!("a recovery login succeeded"),
+        Recovered::StartRefused(status, body) => panic!("start refused: {status} {body}"),
+    }
+}
+
+async fn recovery_code_logs_in_and_a_new_passphrase_follows(setup: &Setup) {
+    let server = setup.start(&[]);
+    let (_, _, wrapped) = sign_up(&server, ALICE, PASSPHRASE).await;
+    let (body, export_key) = log_in(&server, ALICE, PASSPHRASE).await.unwrap();
+    let token = body["token"].as_str().unwrap().to_owned();
+    let bundle = unwrap_bundle(&export_key, &wrapped, &name(ALICE)).unwrap();
+
+    // No recovery credential yet: just like a wrong code, or no account.
+    let without = failed_body(recovery_log_in(&server, ALICE, CODE).await);
+    let unknown = failed_body(recovery_log_in(&server, "nobody@example.com", CODE).await);
+    assert_eq!(without, unknown);
+
+    let (status, body, recovery_wrapped) =
+        set_recovery(&server, &token, ALICE, CODE, &bundle).await;
+    assert_eq!(status, 204, "{body}");
+    // Setting it changed nothing about the passphrase.
+    let (body, _) = log_in(&server, ALICE, PASSPHRASE).await.unwrap();
+    assert_eq!(unb64(&body["wrapped_bundle"]), wrapped);
+
+    let wrong = failed_body(recovery_log_in(&server, ALICE, OTHER_CODE).await);
+    assert_eq!(wrong, unknown);
+
+    let Recovered::In(body, recovery_key) = recovery_log_in(&server, ALICE, CODE).await else {
+        panic!("the recovery code did not log in");
+    };
+    assert_eq!(unb64(&body["wrapped_bundle"]), recovery_wrapped);
+    let opened =
+        unwrap_recovery_bundle(&recovery_key, &unb64(&body["wrapped_bundle"]), &name(ALICE))
+            .unwrap();
+    assert!(opened == bundle, "the same keys as the passphrase's copy");
+    let recovery_token = body["token"].as_str().unwrap().to_owned();
+    assert_eq!(sessions(&server, &recovery_token).await.0, 200);
+
+    // The forgotten passphrase is replaced from the recovery session.
+    let new_passphrase = "a brand new passphrase after recovery";
+    let (registration, request) = ClientRegistration::start(&name(ALICE), new_passphrase).unwrap();
+    let (status, body) = send(
+        &server,
+        Method::POST,
+        "/api/account/passphrase/start",
+        Some(&recovery_token),
+        Some(json!({ "request": b64(&request) })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (upload, new_key) = registration
+        .finish(&unb64(&body["response"]), new_passphrase)
+        .unwrap();
+    let rewrapped = wrap_bundle(&new_key, &opened, &name(ALICE)).unwrap();
+    let (status, body) = send(
+        &server,
+        Method::POST,
+        "/api/account/passphrase/finish",
+        Some(&recovery_token),
+        Some(json!({ "upload": b64(&upload), "wrapped_bundle": b64(&rewrapped) })),
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+
+    assert!(matches!(
+        log_in(&server, ALICE, PASSPHRASE).await,
+        Login::Failed(401, _)
+    ));
+    let (body, key) = log_in(&server, ALICE, new_passphrase).await.unwrap();
+    let reopened = unwrap_bundle(&key, &unb64(&body["wrapped_bundle"]), &name(ALICE)).unwrap();
+    assert!(reopened == bundle);
+    assert!(server.stop().success());
+
+    // Both credentials survive a restart; the recovery code still works.
+    let server = setup.start(&[]);
+    assert!(matches!(
+        recovery_log_in(&server, ALICE, CODE).await,
+        Recovered::In(..)
+    ));
+    assert!(server.stop().success());
+}
+
+#[tokio::test]
+async fn recovery_code_logs_in_and_a_new_passphrase_follows_on_sqlite() {
+    recovery_code_logs_in_and_a_new_passphrase_follows(&Setup::sqlite()).await;
+}
+
+#[tokio::test]
+async fn recovery_code_logs_in_and_a_new_passphrase_follows_on_postgres() {
+    recovery_code_logs_in_and_a_new_passphrase_follows(&Setup::postgres().await).await;
+}
+
+#[tokio::test]
+async fn a_replaced_recovery_code_stops_working_and_logins_do_not_cross_endpoints() {
+    let setup = Setup::sqlite();
+    let server = setup.start(&[]);
+    sign_up(&server, ALICE, PASSPHRASE).await;
+    let token = log_in(&server, ALICE, PASSPHRASE).await.token();
+    let bundle = KeyBundle::generate().unwrap();
+    assert_eq!(
+        set_recovery(&server, &token, ALICE, CODE, &bundle).await.0,
+        204
+    );
+    assert_eq!(
+        set_recovery(&server, &token, ALICE, OTHER_CODE, &bundle)
+            .await
+            .0,
+        204
+    );
+    failed_body(recovery_log_in(&server, ALICE, CODE).await);
+    assert!(matches!(
+        recovery_log_in(&server, ALICE, OTHER_CODE).await,
+        Recovered::In(..)
+    ));
+    // The recovery code is not a passphrase.
+    assert!(matches!(
+        log_in(&server, ALICE, OTHER_CODE).await,
+        Login::Failed(401, _)
+    ));
+
+    // A recovery login cannot be finished at the passphrase endpoint, even
+    // with a valid proof, and is gone afterwards.
+    let (login, request) = RecoveryLogin::start(&name(ALICE), OTHER_CODE).unwrap();
+    let (_, body) = post_json(
+        &server,
+        "/api/login/recovery/start",
+        json!({ "account": ALICE, "request": b64(&request) }),
+    )
+    .await;
+    let (finalization, _, _) = login.finish(&unb64(&body["response"]), OTHER_CODE).unwrap();
+    let finish = json!({ "login_id": body["login_id"], "finalization": b64(&finalization) });
+    let (status, answer) = post_json(&server, "/api/login/finish", finish.clone()).await;
+    assert_eq!((status, code(&answer)), (401, "login_failed"), "{answer}");
+    let (status, answer) = post_json(&server, "/api/login/recovery/finish", finish).await;
+    assert_eq!((status, code(&answer)), (401, "login_failed"), "{answer}");
+}
+
+#[tokio::test]
+async fn recovery_routes_refuse_bad_input_precisely_and_write_nothing() {
+    let setup = Setup::sqlite();
+    let server = setup.start(&[]);
+    sign_up(&server, ALICE, PASSPHRASE).await;
+    let token = log_in(&server, ALICE, PASSPHRASE).await.token();
+    let (_, request) = RecoveryRegistration::start(&name(ALICE), CODE).unwrap();
+
+    let (status, body) = send(
+        &server,
+        Method::POST,
+        "/api/account/recovery/start",
+        None,
+        Some(json!({ "request": b64(&request) })),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (401, "unauthorized"));
+    let cases = [
+        (
+            "/api/account/recovery/start",
+            json!({ "request": "%%" }),
+            "invalid_base64",
+        ),
+        (
+            "/api/account/recovery/start",
+            json!({ "request": b64(&request[1..]) }),
+            "invalid_message",
+        ),
+        (
+            "/api/account/recovery/finish",
+            json!({ "upload": b64(&[1; 192]), "wrapped_bundle": "" }),
+            "invalid_bundle",
+        ),
+        (
+            "/api/account/recovery/finish",
+            json!({ "upload": b64(&[1; 10]), "wrapped_bundle": b64(&[1; 125]) }),
+            "invalid_message",
+        ),
+        (
+            "/api/account/recovery/finish",
+            json!({ "upload": b64(&[1; 192]) }),
+            "invalid_json",
+        ),
+        (
+            "/api/login/recovery/start",
+            json!({ "account": "no at sign", "request": b64(&[0; 96]) }),
+            "invalid_account_name",
+        ),
+        (
+            "/api/login/recovery/finish",
+            json!({ "login_id": "x", "finalization": "%%%" }),
+            "invalid_base64",
+        ),
+    ];
+    for (path, body, expected) in cases {
+        let (status, answer) = send(
+            &server,
+            Method::POST,
+            path,
+            Some(&token),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!((status, code(&answer)), (400, expected), "{path} {body}");
+    }
+    // Nothing was stored: there is still no recovery credential, so even
+    // the right code fails.
+    failed_body(recovery_log_in(&server, ALICE, CODE).await);
+}
+
+#[tokio::test]
+async fn recovery_logins_share_the_login_rate_limits() {
+    let setup = Setup::sqlite();
+    let server = setup.start(&[
+        "--login-rate-per-minute",
+        "2",
+        "--login-ip-rate-per-minute",
+        "0",
+    ]);
+    let start = |path: &'static str| {
+        let (_, request) = ClientLogin::start(&name(ALICE), PASSPHRASE).unwrap();
+        let server = &server;
+        async move {
+            post_json(
+                server,
+                path,
+                json!({ "account": ALICE, "request": b64(&request) }),
+            )
+            .await
+        }
+    };
+    assert_eq!(start("/api/login/start").await.0, 200);
+    assert_eq!(start("/api/login/recovery/start").await.0, 200);
+    for path in ["/api/login/start", "/api/login/recovery/start"] {
+        let (status, body) = start(path).await;
+        assert_eq!(
+            (status, code(&body)),
+            (429, "rate_limited"),
+            "{path} {body}"
+        );
+    }
+}
+
+// ---- lockouts are kept in the database ----
+
+async fn a_lockout_survives_a_restart(setup: &Setup) {
+    let flags = [
+        "--login-rate-per-minute",
+        "0",
+        "--login-ip-rate-per-minute",
+        "0",
+        "--login-lockout-failures",
+        "3",
+    ];
+    let server = setup.start(&flags);
+    assert_eq!(sign_up(&server, ALICE, PASSPHRASE).await.0, 201);
+    assert_eq!(sign_up(&server, BOB, PASSPHRASE).await.0, 201);
+    let token = log_in(&server, ALICE, PASSPHRASE).await.token();
+    let bundle = KeyBundle::generate().unwrap();
+    assert_eq!(
+        set_recovery(&server, &token, ALICE, CODE, &bundle).await.0,
+        204
+    );
+    // Failures with either credential count together.
+    for _ in 0..2 {
+        assert!(matches!(
+            log_in(&server, ALICE, "wrong passphrase").await,
+            Login::Failed(401, _)
+        ));
+    }
+    failed_body(recovery_log_in(&server, ALICE, OTHER_CODE).await);
+    assert!(server.stop().success());
+
+    let server = setup.start(&flags);
+    match log_in(&server, ALICE, PASSPHRASE).await {
+        Login::StartRefused(status, body) => {
+            assert_eq!((status, code(&body)), (429, "account_locked"), "{body}");
+            let retry = body["error"]["message"].as_str().unwrap_or("");
+            assert!(retry.contains("try again"), "{body}");
+        }
+        _ => panic!("the lockout did not survive the restart"),
+    }
+    match recovery_log_in(&server, ALICE, CODE).await {
+        Recovered::StartRefused(status, body) => {
+            assert_eq!((status, code(&body)), (429, "account_locked"), "{body}");
+        }
+        _ => panic!("the recovery code went around the lockout"),
+    }
+    log_in(&server, BOB, PASSPHRASE).await.unwrap();
+    assert!(server.stop().success());
+}
+
+#[tokio::test]
+async fn a_lockout_survives_a_restart_on_sqlite() {
+    a_lockout_survives_a_restart(&Setup::sqlite()).await;
+}
+
+#[tokio::test]
+async fn a_lockout_survives_a_restart_on_postgres() {
+    a_lockout_survives_a_restart(&Setup::postgres().await).await;
 }
 
 // ---- SQLite only ----

@@ -102,7 +102,7 @@ async fn restart_with_the_same_data_dir_keeps_the_database() {
     assert_eq!(server_meta(&db_path, "created_at").await, Some(created_at));
     assert_eq!(
         server_meta(&db_path, "schema_version").await.as_deref(),
-        Some("3")
+        Some("6")
     );
 }
 
@@ -138,7 +138,7 @@ async fn postgres_url_serves_from_that_database() {
             .fetch_one(&mut db)
             .await
             .expect("server_meta");
-    assert_eq!(version, "3");
+    assert_eq!(version, "6");
 }
 
 #[tokio::test]

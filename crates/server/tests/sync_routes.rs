@@ -575,3 +575,29 @@ fn push_bodies_may_be_up_to_8_mib_and_other_bodies_1_mib() {
     assert_eq!(status, 413, "{body}");
     assert!(server.stop().success());
 }
+
+#[tokio::test]
+async fn an_idle_event_stream_gets_keep_alive_comments_at_the_configured_interval() {
+    let setup = Setup::sqlite();
+    let server = setup.start(&["--sse-keepalive-seconds", "1"]);
+    sign_up(&server, ALICE).await;
+    let alice = log_in(&server, ALICE).await;
+    let mut stream = server
+        .request(Method::GET, "/api/events")
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    let started = std::time::Instant::now();
+    // Two comments (an SSE line starting with `:`) within about two
+    // intervals: the interval is the flag's, not the 15 s default.
+    let first = read_until(&mut stream, ":\n\n", Duration::from_millis(2500))
+        .await
+        .expect("a keep-alive comment within the interval");
+    assert!(first.starts_with(':'), "{first:?}");
+    let second = read_until(&mut stream, ":\n\n", Duration::from_millis(2500)).await;
+    assert!(second.is_some(), "keep-alives repeat");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert!(server.stop().success());
+}

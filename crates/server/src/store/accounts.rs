@@ -18,6 +18,23 @@ impl std::fmt::Debug for AccountRecord {
     }
 }
 
+/// An account's TOTP factor.
+#[derive(Clone)]
+pub struct TotpRow {
+    pub secret: Vec<u8>,
+    /// `false` until a first code was confirmed.
+    pub enabled: bool,
+}
+
+// Never printed: the secret generates codes.
+impl std::fmt::Debug for TotpRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpRow")
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A new session, as written at login.
 #[derive(Debug)]
 pub struct NewSession<'a> {
@@ -142,6 +159,223 @@ macro_rules! account_methods {
                 .await
                 .map_err(StoreError::Query)?;
                 Ok(done.rows_affected() == 1)
+            }
+
+            pub(super) async fn recovery(
+                &self,
+                name: &str,
+            ) -> Result<Option<AccountRecord>, StoreError> {
+                let row: Option<(Vec<u8>, Vec<u8>)> = sqlx::query_as(
+                    "SELECT password_file, wrapped_bundle FROM recovery_credentials \
+                     WHERE account = $1",
+                )
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(row.map(|(password_file, wrapped_bundle)| AccountRecord {
+                    password_file,
+                    wrapped_bundle,
+                }))
+            }
+
+            pub(super) async fn set_recovery(
+                &self,
+                name: &str,
+                record: &AccountRecord,
+                now: i64,
+            ) -> Result<bool, StoreError> {
+                // One statement: the password file and the bundle it opens
+                // are written together, and only for an existing account.
+                let done = sqlx::query(
+                    "INSERT INTO recovery_credentials \
+                     (account, password_file, wrapped_bundle, created_at, updated_at) \
+                     SELECT $1, $2, $3, $4, $4 WHERE EXISTS \
+                     (SELECT 1 FROM accounts WHERE name = $1) \
+                     ON CONFLICT (account) DO UPDATE SET \
+                     password_file = excluded.password_file, \
+                     wrapped_bundle = excluded.wrapped_bundle, updated_at = excluded.updated_at",
+                )
+                .bind(name)
+                .bind(&record.password_file[..])
+                .bind(&record.wrapped_bundle[..])
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            pub(super) async fn login_locked_until(
+                &self,
+                account_hash: &[u8; 32],
+            ) -> Result<Option<i64>, StoreError> {
+                let until: Option<Option<i64>> = sqlx::query_scalar(
+                    "SELECT locked_until FROM login_failures WHERE account_hash = $1",
+                )
+                .bind(&account_hash[..])
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(until.flatten())
+            }
+
+            pub(super) async fn login_failed(
+                &self,
+                account_hash: &[u8; 32],
+                now: i64,
+                limit: i64,
+                window: i64,
+            ) -> Result<Option<i64>, StoreError> {
+                // Rows that neither count towards a lockout nor hold one
+                // are of no use.
+                sqlx::query(
+                    "DELETE FROM login_failures WHERE last_failed_at <= $1 - $2 \
+                     AND (locked_until IS NULL OR locked_until <= $1)",
+                )
+                .bind(now)
+                .bind(window)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                // One statement, so concurrent failures (from any server on
+                // this database) all count. Failures further apart than the
+                // window do not add up; reaching the limit locks for the
+                // window and starts the count again.
+                let locked: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO login_failures \
+                     (account_hash, failures, last_failed_at, locked_until) \
+                     VALUES ($1, CASE WHEN 1 >= $3 THEN 0 ELSE 1 END, $2, \
+                     CASE WHEN 1 >= $3 THEN $2 + $4 ELSE NULL END) \
+                     ON CONFLICT (account_hash) DO UPDATE SET \
+                     failures = CASE WHEN (CASE WHEN $2 - login_failures.last_failed_at >= $4 \
+                     THEN 1 ELSE login_failures.failures + 1 END) >= $3 THEN 0 \
+                     ELSE (CASE WHEN $2 - login_failures.last_failed_at >= $4 \
+                     THEN 1 ELSE login_failures.failures + 1 END) END, \
+                     locked_until = CASE WHEN (CASE WHEN $2 - login_failures.last_failed_at >= $4 \
+                     THEN 1 ELSE login_failures.failures + 1 END) >= $3 THEN $2 + $4 \
+                     ELSE login_failures.locked_until END, \
+                     last_failed_at = $2 \
+                     RETURNING locked_until",
+                )
+                .bind(&account_hash[..])
+                .bind(now)
+                .bind(limit)
+                .bind(window)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(locked)
+            }
+
+            pub(super) async fn login_succeeded(
+                &self,
+                account_hash: &[u8; 32],
+            ) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM login_failures WHERE account_hash = $1")
+                    .bind(&account_hash[..])
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::Query)?;
+                Ok(())
+            }
+
+            pub(super) async fn totp(&self, name: &str) -> Result<Option<TotpRow>, StoreError> {
+                let row: Option<(Vec<u8>, Option<i64>)> = sqlx::query_as(
+                    "SELECT secret, enabled_at FROM totp_factors WHERE account = $1",
+                )
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(row.map(|(secret, enabled_at)| TotpRow {
+                    secret,
+                    enabled: enabled_at.is_some(),
+                }))
+            }
+
+            pub(super) async fn set_pending_totp(
+                &self,
+                name: &str,
+                secret: &[u8],
+                now: i64,
+            ) -> Result<bool, StoreError> {
+                // An enabled factor is never replaced this way.
+                let done = sqlx::query(
+                    "INSERT INTO totp_factors (account, secret, created_at) \
+                     VALUES ($1, $2, $3) ON CONFLICT (account) DO UPDATE SET \
+                     secret = excluded.secret, created_at = excluded.created_at, \
+                     last_step = NULL WHERE totp_factors.enabled_at IS NULL",
+                )
+                .bind(name)
+                .bind(secret)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            pub(super) async fn use_totp_step(
+                &self,
+                name: &str,
+                step: i64,
+                enable_at: Option<i64>,
+            ) -> Result<bool, StoreError> {
+                // Compare-and-set on the step: of two logins racing with
+                // one code, only one wins.
+                let done = sqlx::query(
+                    "UPDATE totp_factors SET last_step = $2, \
+                     enabled_at = COALESCE(enabled_at, $3) \
+                     WHERE account = $1 AND (last_step IS NULL OR last_step < $2)",
+                )
+                .bind(name)
+                .bind(step)
+                .bind(enable_at)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            pub(super) async fn delete_totp(&self, name: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM totp_factors WHERE account = $1")
+                    .bind(name)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::Query)?;
+                Ok(())
+            }
+
+            pub(super) async fn ip_allowlist(
+                &self,
+                name: &str,
+            ) -> Result<Option<String>, StoreError> {
+                sqlx::query_scalar("SELECT networks FROM ip_allowlists WHERE account = $1")
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(StoreError::Query)
+            }
+
+            pub(super) async fn set_ip_allowlist(
+                &self,
+                name: &str,
+                networks: &str,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO ip_allowlists (account, networks, updated_at) \
+                     VALUES ($1, $2, $3) ON CONFLICT (account) DO UPDATE SET \
+                     networks = excluded.networks, updated_at = excluded.updated_at",
+                )
+                .bind(name)
+                .bind(networks)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
+                Ok(())
             }
 
             pub(super) async fn insert_session(

@@ -13,7 +13,7 @@ use sqlx::sqlite::{
 };
 
 use super::accounts::{
-    AccountRecord, NewSession, SessionRow, SessionTuple, account_methods, session_row,
+    AccountRecord, NewSession, SessionRow, SessionTuple, TotpRow, account_methods, session_row,
 };
 use super::revision::{self, ChainHead, PullPage, PushItem, PushOutcome};
 use super::{AccountId, Assigned, PullRow, StoreError, pull_entry, record_head, to_i64};

@@ -1,0 +1,650 @@
+//! Sales pipelines: named, ordered lists of stages a deal moves through.
+//! A user may keep several (new business, renewals, partners).
+//!
+//! # Rules
+//!
+//! - A pipeline has at least one **open** stage, exactly one **won** stage
+//!   and exactly one **lost** stage, and the won and lost stages are always
+//!   the last two, in that order. Open stages come first, in the order the
+//!   user chose; only they can be added, moved and removed.
+//! - A won stage has probability 100 and a lost stage 0, fixed; open stages
+//!   have 0–100 (not forced to rise along the pipeline: some teams keep a
+//!   low-odds "nurture" stage late on).
+//! - Stage names are required, at most [`MAX_STAGE_NAME_CHARS`] and unique
+//!   within a pipeline ignoring case and width; ids are non-nil and unique.
+//!   At most [`MAX_STAGES`] stages.
+//! - Removing a stage does not touch deals: the app first moves the deals
+//!   in it elsewhere ([`crate::deal::Deal::moved_to_stage`]).
+//!
+//! The default pipeline ([`Pipeline::with_default_stages`]) is Prospecting
+//! 10 %, Qualification 20 %, Proposal 50 %, Negotiation 80 %, Won, Lost.
+//! Stage names are user data stored in the record; the app passes the
+//! default names in the user's language.
+//!
+//! [`map_stage`] decides where a deal lands when it moves to another
+//! pipeline. The `stages` list is one top-level field: two devices editing
+//! stages of one pipeline at once keep one device's list.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::problem::{Problem, Problems, too_long};
+use crate::record::{PIPELINE_NAMESPACE, impl_record};
+use crate::text::{collapse_whitespace, fold};
+
+pub const MAX_STAGES: usize = 30;
+pub const MAX_STAGE_NAME_CHARS: usize = 100;
+pub const MAX_PIPELINE_NAME_CHARS: usize = 100;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Pipeline {
+    pub id: Uuid,
+    pub name: String,
+    /// Open stages in order, then the won stage, then the lost stage.
+    pub stages: Vec<Stage>,
+    /// Unix milliseconds.
+    pub created_ms: i64,
+    /// Unix milliseconds.
+    pub updated_ms: i64,
+}
+
+impl_record!(Pipeline, PIPELINE_NAMESPACE, {
+    id: Public,
+    name: Public,
+    stages: Public,
+    created_ms: Public,
+    updated_ms: Public,
+});
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Stage {
+    pub id: Uuid,
+    pub name: String,
+    /// Chance, in percent, that a deal in this stage is won.
+    pub probability: u8,
+    pub kind: StageKind,
+}
+
+/// Whether deals in a stage are still being worked on or are closed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageKind {
+    #[default]
+    Open,
+    Won,
+    Lost,
+}
+
+/// The stages of the default pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DefaultStage {
+    Prospecting,
+    Qualification,
+    Proposal,
+    Negotiation,
+    Won,
+    Lost,
+}
+
+impl DefaultStage {
+    pub const ALL: [DefaultStage; 6] = [
+        DefaultStage::Prospecting,
+        DefaultStage::Qualification,
+        DefaultStage::Proposal,
+        DefaultStage::Negotiation,
+        DefaultStage::Won,
+        DefaultStage::Lost,
+    ];
+
+    pub fn probability(self) -> u8 {
+        match self {
+            DefaultStage::Prospecting => 10,
+            DefaultStage::Qualification => 20,
+            DefaultStage::Proposal => 50,
+            DefaultStage::Negotiation => 80,
+            DefaultStage::Won => 100,
+            DefaultStage::Lost => 0,
+        }
+    }
+
+    pub fn kind(self) -> StageKind {
+        match self {
+            DefaultStage::Won => StageKind::Won,
+            DefaultStage::Lost => StageKind::Lost,
+            _ => StageKind::Open,
+        }
+    }
+}
+
+/// Why a pipeline edit was refused, or what is wrong with its stages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum PipelineError {
+    #[error("no such stage in this pipeline")]
+    UnknownStage,
+    /// Won and lost stages cannot be moved, removed or re-weighted.
+    #[error("won and lost stages are fixed")]
+    ClosedStageFixed,
+    #[error("a pipeline needs at least one open stage")]
+    LastOpenStage,
+    #[error("a pipeline has at most {max} stages")]
+    TooManyStages { max: usize },
+    /// A position past the open stages.
+    #[error("position is out of range")]
+    PositionOutOfRange,
+    #[error("probability must be between 0 and 100, got {got}")]
+    ProbabilityOutOfRange { got: u8 },
+    #[error("stage name is required")]
+    NameRequired,
+    #[error("stage name is longer than {max} characters")]
+    NameTooLong { max: usize },
+    #[error("another stage has this name")]
+    DuplicateName,
+    #[error("another stage has this id")]
+    DuplicateId,
+    /// The won and lost stages are not exactly one each and the last two.
+    #[error("the last two stages must be the won stage and then the lost stage")]
+    ClosedStagesMisplaced,
+}
+
+/// Which input of a pipeline editor a problem belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PipelineField {
+    Name,
+    /// The stage list as a whole.
+    Stages,
+    Stage(usize),
+}
+
+impl Pipeline {
+    /// The default pipeline. `stage_ids` are fresh random ids, one per
+    /// [`DefaultStage::ALL`] entry; `stage_name` gives each its name in the
+    /// user's language.
+    pub fn with_default_stages(
+        id: Uuid,
+        name: String,
+        stage_ids: [Uuid; 6],
+        stage_name: impl Fn(DefaultStage) -> String,
+        now_ms: i64,
+    ) -> Pipeline {
+        Pipeline {
+            id,
+            name,
+            stages: DefaultStage::ALL
+                .iter()
+                .zip(stage_ids)
+                .map(|(&s, id)| Stage {
+                    id,
+                    name: stage_name(s),
+                    probability: s.probability(),
+                    kind: s.kind(),
+                })
+                .collect(),
+            created_ms: now_ms,
+            updated_ms: now_ms,
+        }
+    }
+
+    pub fn stage(&self, id: Uuid) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+
+    pub fn stage_index(&self, id: Uuid) -> Option<usize> {
+        self.stages.iter().position(|s| s.id == id)
+    }
+
+    pub fn open_stages(&self) -> impl Iterator<Item = &Stage> {
+        self.stages.iter().filter(|s| s.kind == StageKind::Open)
+    }
+
+    /// Where new deals start: the first open stage.
+    pub fn first_open_stage(&self) -> Option<&Stage> {
+        self.open_stages().next()
+    }
+
+    pub fn won_stage(&self) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.kind == StageKind::Won)
+    }
+
+    pub fn lost_stage(&self) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.kind == StageKind::Lost)
+    }
+
+    fn open_count(&self) -> usize {
+        self.open_stages().count()
+    }
+
+    /// Checks `name` (already tidied) for a stage other than `except`.
+    fn check_name(&self, name: &str, except: Option<Uuid>) -> Result<(), PipelineError> {
+        if name.is_empty() {
+            return Err(PipelineError::NameRequired);
+        }
+        if too_long(name, MAX_STAGE_NAME_CHARS) {
+            return Err(PipelineError::NameTooLong {
+                max: MAX_STAGE_NAME_CHARS,
+            });
+        }
+        let folded = fold(name);
+        if self
+            .stages
+            .iter()
+            .any(|s| Some(s.id) != except && fold(&s.name) == folded)
+        {
+            return Err(PipelineError::DuplicateName);
+        }
+        Ok(())
+    }
+
+    fn open_index(&self, id: Uuid) -> Result<usize, PipelineError> {
+        let i = self.stage_index(id).ok_or(PipelineError::UnknownStage)?;
+        if self.stages[i].kind != StageKind::Open {
+            return Err(PipelineError::ClosedStageFixed);
+        }
+        Ok(i)
+    }
+
+    /// Inserts a new open stage at `position` among the open stages
+    /// (0 = first, the number of open stages = just before won).
+    pub fn add_stage(
+        &mut self,
+        id: Uuid,
+        name: &str,
+        probability: u8,
+        position: usize,
+        now_ms: i64,
+    ) -> Result<(), PipelineError> {
+        let name = collapse_whitespace(name);
+        if self.stages.len() >= MAX_STAGES {
+            return Err(PipelineError::TooManyStages { max: MAX_STAGES });
+        }
+        if id.is_nil() || self.stage(id).is_some() {
+            return Err(PipelineError::DuplicateId);
+        }
+        self.check_name(&name, None)?;
+        if probability > 100 {
+            return Err(PipelineError::ProbabilityOutOfRange { got: probability });
+        }
+        if position > self.open_count() {
+            return Err(PipelineError::PositionOutOfRange);
+        }
+        let stage = Stage {
+            id,
+            name,
+            probability,
+            kind: StageKind::Open,
+        };
+        // Open stages come first, so the position among them is the index.
+        self.stages.insert(position, stage);
+        self.updated_ms = now_ms;
+        Ok(())
+    }
+
+    /// Renames any stage, won and lost included.
+    pub fn rename_stage(&mut self, id: Uuid, name: &str, now_ms: i64) -> Result<(), PipelineError> {
+        let name = collapse_whitespace(name);
+        let i = self.stage_index(id).ok_or(PipelineError::UnknownStage)?;
+        self.check_name(&name, Some(id))?;
+        self.stages[i].name = name;
+        self.updated_ms = now_ms;
+        Ok(())
+    }
+
+    pub fn set_probability(
+        &mut self,
+        id: Uuid,
+        probability: u8,
+        now_ms: i64,
+    ) -> Result<(), PipelineError> {
+        let i = self.open_index(id)?;
+        if probability > 100 {
+            return Err(PipelineError::ProbabilityOutOfRange { got: probability });
+        }
+        self.stages[i].probability = probability;
+        self.updated_ms = now_ms;
+        Ok(())
+    }
+
+    /// Moves an open stage to `position` among the open stages.
+    pub fn move_stage(
+        &mut self,
+        id: Uuid,
+        position: usize,
+        now_ms: i64,
+    ) -> Result<(), PipelineError> {
+        let i = self.open_index(id)?;
+        if position >= self.open_count() {
+            return Err(PipelineError::PositionOutOfRange);
+        }
+        let stage = self.stages.remove(i);
+        self.stages.insert(position, stage);
+        self.updated_ms = now_ms;
+        Ok(())
+    }
+
+    /// Removes an open stage, unless it is the last one. Move its deals
+    /// first.
+    pub fn remove_stage(&mut self, id: Uuid, now_ms: i64) -> Result<Stage, PipelineError> {
+        let i = self.open_index(id)?;
+        if self.open_count() == 1 {
+            return Err(PipelineError::LastOpenStage);
+        }
+        self.updated_ms = now_ms;
+        Ok(self.stages.remove(i))
+    }
+
+    /// Checks every rule in the module docs, e.g. on a pipeline that came
+    /// from sync or an import.
+    pub fn validate(&self) -> Result<(), Problems<PipelineField>> {
+        use PipelineField as F;
+        let mut p = Problems::default();
+        if self.name.trim().is_empty() {
+            p.push(F::Name, Problem::Required);
+        } else if too_long(&self.name, MAX_PIPELINE_NAME_CHARS) {
+            let max = MAX_PIPELINE_NAME_CHARS;
+            p.push(F::Name, Problem::TooLong { max });
+        }
+        let n = self.stages.len();
+        if n > MAX_STAGES {
+            p.push(F::Stages, Problem::TooMany { max: MAX_STAGES });
+        }
+        let kinds: Vec<StageKind> = self.stages.iter().map(|s| s.kind).collect();
+        let open = n.saturating_sub(2);
+        if n < 3 || kinds[open..] != [StageKind::Won, StageKind::Lost] {
+            let e = if kinds.contains(&StageKind::Open) {
+                PipelineError::ClosedStagesMisplaced
+            } else {
+                PipelineError::LastOpenStage
+            };
+            p.push(F::Stages, Problem::Pipeline(e));
+        } else if kinds[..open].iter().any(|k| *k != StageKind::Open) {
+            p.push(
+                F::Stages,
+                Problem::Pipeline(PipelineError::ClosedStagesMisplaced),
+            );
+        }
+        let mut ids = HashSet::new();
+        let mut names = HashSet::new();
+        for (i, s) in self.stages.iter().enumerate() {
+            let f = F::Stage(i);
+            if s.id.is_nil() || !ids.insert(s.id) {
+                p.push(f, Problem::Pipeline(PipelineError::DuplicateId));
+            }
+            if s.name.trim().is_empty() {
+                p.push(f, Problem::Required);
+            } else if too_long(&s.name, MAX_STAGE_NAME_CHARS) {
+                let max = MAX_STAGE_NAME_CHARS;
+                p.push(f, Problem::TooLong { max });
+            } else if !names.insert(fold(s.name.trim())) {
+                p.push(f, Problem::Duplicate);
+            }
+            let fixed = match s.kind {
+                StageKind::Open => None,
+                StageKind::Won => Some(100),
+                StageKind::Lost => Some(0),
+            };
+            if s.probability > 100 {
+                p.push(f, Problem::OutOfRange { min: 0, max: 100 });
+            } else if fixed.is_some_and(|want| want != s.probability) {
+                p.push(f, Problem::Pipeline(PipelineError::ClosedStageFixed));
+            }
+        }
+        p.into_result()
+    }
+}
+
+/// Where a deal in stage `stage_id` of `from` lands in pipeline `to`:
+///
+/// 1. a stage of `to` with the same name (ignoring case and width);
+/// 2. otherwise won goes to won and lost to lost;
+/// 3. otherwise (an open stage) the open stage of `to` whose probability
+///    is nearest, the earlier one on a tie.
+///
+/// `None` when `stage_id` is not in `from` or `to` has no fitting stage.
+pub fn map_stage(from: &Pipeline, stage_id: Uuid, to: &Pipeline) -> Option<Uuid> {
+    let stage = from.stage(stage_id)?;
+    let name = fold(stage.name.trim());
+    if let Some(same) = to.stages.iter().find(|s| fold(s.name.trim()) == name) {
+        return Some(same.id);
+    }
+    match stage.kind {
+        StageKind::Won => to.won_stage().map(|s| s.id),
+        StageKind::Lost => to.lost_stage().map(|s| s.id),
+        StageKind::Open => to
+            .open_stages()
+            .min_by_key(|s| s.probability.abs_diff(stage.probability))
+            .map(|s| s.id),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    /// The default pipeline with id 100 and stage ids 1..=6.
+    pub(crate) fn default_pipeline() -> Pipeline {
+        Pipeline::with_default_stages(
+            id(100),
+            "Sales".into(),
+            [id(1), id(2), id(3), id(4), id(5), id(6)],
+            |s| format!("{s:?}"),
+            7,
+        )
+    }
+
+    fn names(p: &Pipeline) -> Vec<&str> {
+        p.stages.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    #[test]
+    fn default_pipeline_has_the_documented_stages() {
+        let p = default_pipeline();
+        assert_eq!(
+            names(&p),
+            [
+                "Prospecting",
+                "Qualification",
+                "Proposal",
+                "Negotiation",
+                "Won",
+                "Lost"
+            ]
+        );
+        let probs: Vec<u8> = p.stages.iter().map(|s| s.probability).collect();
+        assert_eq!(probs, [10, 20, 50, 80, 100, 0]);
+        assert_eq!(p.won_stage().unwrap().id, id(5));
+        assert_eq!(p.lost_stage().unwrap().id, id(6));
+        assert_eq!(p.first_open_stage().unwrap().id, id(1));
+        assert_eq!(p.validate(), Ok(()));
+    }
+
+    #[test]
+    fn stages_are_added_among_open_stages_only() {
+        let mut p = default_pipeline();
+        p.add_stage(id(7), " Demo ", 30, 2, 9).unwrap();
+        assert_eq!(names(&p)[2], "Demo");
+        assert_eq!(p.updated_ms, 9);
+        p.add_stage(id(8), "Contract", 90, 5, 9).unwrap();
+        assert_eq!(names(&p)[5..], ["Contract", "Won", "Lost"]);
+        assert_eq!(
+            p.add_stage(id(9), "X", 1, 7, 9),
+            Err(PipelineError::PositionOutOfRange)
+        );
+        assert_eq!(
+            p.add_stage(id(9), "demo", 1, 0, 9),
+            Err(PipelineError::DuplicateName)
+        );
+        assert_eq!(
+            p.add_stage(id(1), "Y", 1, 0, 9),
+            Err(PipelineError::DuplicateId)
+        );
+        assert_eq!(
+            p.add_stage(id(9), "  ", 1, 0, 9),
+            Err(PipelineError::NameRequired)
+        );
+        assert_eq!(
+            p.add_stage(id(9), "Z", 101, 0, 9),
+            Err(PipelineError::ProbabilityOutOfRange { got: 101 })
+        );
+        assert_eq!(p.validate(), Ok(()));
+        for n in 10..(10 + MAX_STAGES as u128 - p.stages.len() as u128) {
+            p.add_stage(id(n), &format!("S{n}"), 5, 0, 9).unwrap();
+        }
+        assert_eq!(
+            p.add_stage(id(999), "One more", 5, 0, 9),
+            Err(PipelineError::TooManyStages { max: MAX_STAGES })
+        );
+    }
+
+    #[test]
+    fn only_open_stages_move_reweight_or_go() {
+        let mut p = default_pipeline();
+        p.move_stage(id(4), 0, 9).unwrap();
+        assert_eq!(names(&p)[..2], ["Negotiation", "Prospecting"]);
+        assert_eq!(
+            p.move_stage(id(1), 4, 9),
+            Err(PipelineError::PositionOutOfRange)
+        );
+        assert_eq!(
+            p.move_stage(id(5), 0, 9),
+            Err(PipelineError::ClosedStageFixed)
+        );
+        assert_eq!(
+            p.set_probability(id(6), 5, 9),
+            Err(PipelineError::ClosedStageFixed)
+        );
+        assert_eq!(
+            p.remove_stage(id(5), 9),
+            Err(PipelineError::ClosedStageFixed)
+        );
+        assert_eq!(p.remove_stage(id(42), 9), Err(PipelineError::UnknownStage));
+        p.set_probability(id(1), 15, 9).unwrap();
+        assert_eq!(p.stage(id(1)).unwrap().probability, 15);
+        for n in [1, 2, 3] {
+            p.remove_stage(id(n), 9).unwrap();
+        }
+        assert_eq!(p.remove_stage(id(4), 9), Err(PipelineError::LastOpenStage));
+        p.rename_stage(id(5), "Closed won", 9).unwrap();
+        assert_eq!(
+            p.rename_stage(id(6), "closed WON", 9),
+            Err(PipelineError::DuplicateName)
+        );
+        // Renaming a stage to its own name in another case is fine.
+        p.rename_stage(id(5), "Closed Won", 9).unwrap();
+        assert_eq!(p.validate(), Ok(()));
+    }
+
+    #[test]
+    fn validation_catches_broken_layouts() {
+        let mut p = default_pipeline();
+        p.stages.swap(4, 5);
+        let e = p.validate().unwrap_err();
+        assert!(e.contains(
+            PipelineField::Stages,
+            Problem::Pipeline(PipelineError::ClosedStagesMisplaced)
+        ));
+        let mut p = default_pipeline();
+        p.stages.drain(..4);
+        assert!(p.validate().unwrap_err().contains(
+            PipelineField::Stages,
+            Problem::Pipeline(PipelineError::LastOpenStage)
+        ));
+        let mut p = default_pipeline();
+        p.stages[4].probability = 90;
+        p.stages[1].name = "prospecting".into();
+        p.stages[2].id = id(1);
+        p.name.clear();
+        let e = p.validate().unwrap_err();
+        assert!(e.contains(
+            PipelineField::Stage(4),
+            Problem::Pipeline(PipelineError::ClosedStageFixed)
+        ));
+        assert!(e.contains(PipelineField::Stage(1), Problem::Duplicate));
+        assert!(e.contains(
+            PipelineField::Stage(2),
+            Problem::Pipeline(PipelineError::DuplicateId)
+        ));
+        assert!(e.contains(PipelineField::Name, Problem::Required));
+    }
+
+    #[test]
+    fn stages_map_by_name_then_kind_then_nearest_probability() {
+        let from = default_pipeline();
+        let mut to = Pipeline::with_default_stages(
+            id(200),
+            "Renewals".into(),
+            [id(21), id(22), id(23), id(24), id(25), id(26)],
+            |s| format!("R {s:?}"),
+            7,
+        );
+        to.rename_stage(id(23), "PROPOSAL", 8).unwrap();
+        assert_eq!(map_stage(&from, id(3), &to), Some(id(23)));
+        assert_eq!(map_stage(&from, id(5), &to), Some(id(25)));
+        assert_eq!(map_stage(&from, id(6), &to), Some(id(26)));
+        // Negotiation (80) goes to R Negotiation (80); Qualification (20)
+        // to R Qualification (20).
+        assert_eq!(map_stage(&from, id(4), &to), Some(id(24)));
+        assert_eq!(map_stage(&from, id(2), &to), Some(id(22)));
+        to.set_probability(id(21), 30, 9).unwrap();
+        to.set_probability(id(22), 10, 9).unwrap();
+        // Prospecting (10) to R Qualification (now 10), nearest.
+        assert_eq!(map_stage(&from, id(1), &to), Some(id(22)));
+        assert_eq!(map_stage(&from, id(99), &to), None);
+    }
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Add(u8, u8, usize),
+        Rename(usize, u8),
+        SetProbability(usize, u8),
+        Move(usize, usize),
+        Remove(usize),
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0u8..40, 0u8..=110, 0usize..12).prop_map(|(n, p, i)| Op::Add(n, p, i)),
+            (0usize..12, 0u8..40).prop_map(|(i, n)| Op::Rename(i, n)),
+            (0usize..12, 0u8..=110).prop_map(|(i, p)| Op::SetProbability(i, p)),
+            (0usize..12, 0usize..12).prop_map(|(i, j)| Op::Move(i, j)),
+            (0usize..12).prop_map(Op::Remove),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever edits succeed or fail, the pipeline always satisfies
+        /// every rule, and a failed edit changes nothing.
+        #[test]
+        fn edits_never_break_the_rules(ops in proptest::collection::vec(op(), 0..60)) {
+            let mut p = default_pipeline();
+            let mut next = 1000u128;
+            for op in ops {
+                let before = p.clone();
+                // Stage picked by index, wrapping, so both open and closed
+                // stages are tried.
+                let at = |i: usize| p.stages[i % p.stages.len()].id;
+                let result = match op {
+                    Op::Add(n, prob, i) => {
+                        next += 1;
+                        p.add_stage(id(next), &format!("S{n}"), prob, i, 1)
+                    }
+                    Op::Rename(i, n) => p.rename_stage(at(i), &format!("S{n}"), 1),
+                    Op::SetProbability(i, prob) => p.set_probability(at(i), prob, 1),
+                    Op::Move(i, j) => p.move_stage(at(i), j, 1),
+                    Op::Remove(i) => p.remove_stage(at(i), 1).map(|_| ()),
+                };
+                if result.is_err() {
+                    proptest::prop_assert_eq!(&p, &before);
+                }
+                proptest::prop_assert_eq!(p.validate(), Ok(()));
+            }
+        }
+    }
+}
