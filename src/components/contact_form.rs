@@ -59,9 +59,9 @@ fn problem_text(problem: &Problem, state: &AppState) -> String {
         Problem::InvalidPhone => state.t(Msg::ErrInvalidPhone).to_string(),
         Problem::TooLong { max } => fill(state.t(Msg::ErrTooLong), &[("max", &max.to_string())]),
         Problem::TooMany { max } => fill(state.t(Msg::ErrTooMany), &[("max", &max.to_string())]),
-        // This form has no WeChat or custom-field inputs yet; until it does
-        // (with their own messages), point at the form as a whole.
-        Problem::InvalidWeChat | Problem::InvalidCustomValue => state.t(Msg::FixErrors).to_string(),
+        // This form has no WeChat input yet; until it has one (with its
+        // own message), point at the form as a whole.
+        Problem::InvalidWeChat => state.t(Msg::FixErrors).to_string(),
     }
 }
 

@@ -148,8 +148,11 @@ fn new_fields_round_trip() {
     c.owner = "李娜".into();
     c.address.province = "广东省".into();
     c.address.district = "南山区".into();
-    c.custom.insert("tier".into(), serde_json::json!("gold"));
-    c.custom.insert("score".into(), serde_json::json!(87));
+    c.custom.insert(id(0xc1), serde_json::json!("gold"));
+    c.custom.insert(
+        id(0xc2),
+        serde_json::json!({"minor": 1250, "currency": "CNY"}),
+    );
     let back = Contact::from_json(&c.to_json()).unwrap();
     assert_eq!(back, c);
 }

@@ -3,7 +3,7 @@
 mod common;
 
 use coffer_core::contact::*;
-use common::{email, person, phone};
+use common::{email, id, person, phone};
 
 fn errors(c: &Contact) -> Vec<FieldError> {
     c.validate().err().map(|e| e.0).unwrap_or_default()
@@ -288,17 +288,15 @@ fn salutation_source_and_owner_have_length_limits() {
 }
 
 #[test]
-fn custom_values_must_be_flat_with_sane_keys() {
+fn custom_values_are_bounded_but_may_be_objects() {
     let mut c = person(1, "Ann", "");
-    c.custom.insert("a_ok".into(), serde_json::json!(["x", 1]));
+    let (money, big, nil) = (id(0xc1), id(0xc2), uuid::Uuid::nil());
     c.custom
-        .insert("b_nested".into(), serde_json::json!({"k": 1}));
-    c.custom.insert("c".repeat(65), serde_json::json!(1));
-    c.custom
-        .insert("d_big".into(), serde_json::json!("y".repeat(2_000)));
+        .insert(money, serde_json::json!({"minor": 1250, "currency": "CNY"}));
+    c.custom.insert(big, serde_json::json!("y".repeat(4_000)));
+    c.custom.insert(nil, serde_json::json!(1));
     let e = c.validate().unwrap_err();
-    assert!(!e.for_field(Field::Custom(0)).any(|_| true));
-    assert!(e.contains(Field::Custom(1), Problem::InvalidCustomValue));
-    assert!(e.contains(Field::Custom(2), Problem::TooLong { max: 64 }));
-    assert!(e.contains(Field::Custom(3), Problem::TooLong { max: 2_000 }));
+    assert!(!e.for_field(Field::Custom(money)).any(|_| true));
+    assert!(e.contains(Field::Custom(big), Problem::TooLong { max: 4_000 }));
+    assert!(e.contains(Field::Custom(nil), Problem::Required));
 }

@@ -314,9 +314,10 @@ fn user_can_remap_a_column_to_a_custom_field() {
         .position(|h| h == "Lifecycle Stage")
         .unwrap();
     assert_eq!(mapping.columns[stage], TargetField::Ignore);
-    mapping.columns[stage] = TargetField::Custom("lifecycle".into());
+    let lifecycle = id(0xc1);
+    mapping.columns[stage] = TargetField::Custom(lifecycle);
     let c = file.rows(mapping).next().unwrap().result.unwrap();
-    assert_eq!(c.custom["lifecycle"], "Lead");
+    assert_eq!(c.custom[&lifecycle], "Lead");
 }
 
 fn planned(existing: &[Contact], mode: ImportMode, csv: &str) -> ImportPlan {

@@ -141,8 +141,11 @@ fn rich_contact() -> Contact {
         "很长的备注".repeat(20)
     );
     c.tags = vec!["客户".into(), "VIP, gold".into()];
-    c.custom.insert("tier".into(), serde_json::json!("gold"));
-    c.custom.insert("score".into(), serde_json::json!(87));
+    c.custom.insert(id(0xc1), serde_json::json!("gold"));
+    c.custom.insert(
+        id(0xc2),
+        serde_json::json!({"minor": 1250, "currency": "CNY"}),
+    );
     c.normalized()
 }
 

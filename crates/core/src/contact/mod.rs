@@ -6,20 +6,18 @@ mod normalize;
 mod phone;
 mod validate;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::custom_field::CustomValues;
 use crate::text::contains_cjk;
 
 pub use phone::{is_plausible_phone, with_default_country_code};
 pub use validate::{
     Field, FieldError, MAX_ADDRESS_PART_CHARS, MAX_COMPANY_CHARS, MAX_CUSTOM_FIELDS,
-    MAX_CUSTOM_KEY_CHARS, MAX_CUSTOM_VALUE_CHARS, MAX_EMAIL_LOCAL_CHARS, MAX_EMAILS,
-    MAX_JOB_TITLE_CHARS, MAX_NAME_CHARS, MAX_NOTES_CHARS, MAX_OWNER_CHARS, MAX_PHONES,
-    MAX_SALUTATION_CHARS, MAX_SOURCE_CHARS, MAX_TAG_CHARS, MAX_TAGS, Problem, ValidationErrors,
-    is_plausible_email, is_plausible_wechat_id,
+    MAX_CUSTOM_VALUE_CHARS, MAX_EMAIL_LOCAL_CHARS, MAX_EMAILS, MAX_JOB_TITLE_CHARS, MAX_NAME_CHARS,
+    MAX_NOTES_CHARS, MAX_OWNER_CHARS, MAX_PHONES, MAX_SALUTATION_CHARS, MAX_SOURCE_CHARS,
+    MAX_TAG_CHARS, MAX_TAGS, Problem, ValidationErrors, is_plausible_email, is_plausible_wechat_id,
 };
 
 /// A person the user keeps in touch with.
@@ -58,9 +56,12 @@ pub struct Contact {
     pub owner: String,
     pub notes: String,
     pub tags: Vec<String>,
-    /// Values of user-defined fields, by field key. Values are JSON scalars
-    /// or arrays of scalars (see [`Contact::validate`]).
-    pub custom: BTreeMap<String, serde_json::Value>,
+    /// Values of user-defined fields, by definition id, as
+    /// [`crate::custom_field`] describes them. [`Contact::normalized`] and
+    /// [`Contact::validate`] only tidy and bound them; checking each value
+    /// against its definition needs the definitions
+    /// ([`crate::custom_field::validate_custom`]).
+    pub custom: CustomValues,
     /// Unix milliseconds.
     pub created_ms: i64,
     /// Unix milliseconds.

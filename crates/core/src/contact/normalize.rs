@@ -1,12 +1,13 @@
 //! Tidying a contact before it is validated and saved. Normalising twice
 //! gives the same result as normalising once (a property test checks this).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{Address, Contact, Email, Phone, phone};
+use crate::custom_field::CustomValues;
 use crate::text::{collapse_whitespace, fold};
 
 impl Contact {
@@ -81,11 +82,11 @@ fn normalize_wechat(id: &str) -> String {
     folded.trim().to_owned()
 }
 
-/// Trims keys and string values (also inside arrays) and drops entries that
-/// are then empty: null, "", or an array with no non-empty element. A key
-/// that becomes equal to another after trimming keeps the later value in
-/// key order.
-fn normalize_custom(custom: BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+/// Without the definitions at hand: trims string values (also inside
+/// arrays) and drops entries that are then empty (null, "", or an array
+/// with no non-empty element), as [`crate::custom_field`] defines "no
+/// value". Objects (money values) are kept as they are.
+fn normalize_custom(custom: CustomValues) -> CustomValues {
     fn tidy(v: Value) -> Option<Value> {
         match v {
             Value::Null => None,
@@ -102,13 +103,7 @@ fn normalize_custom(custom: BTreeMap<String, Value>) -> BTreeMap<String, Value> 
     }
     custom
         .into_iter()
-        .filter_map(|(k, v)| {
-            let k = collapse_whitespace(&k);
-            if k.is_empty() {
-                return None;
-            }
-            tidy(v).map(|v| (k, v))
-        })
+        .filter_map(|(k, v)| tidy(v).map(|v| (k, v)))
         .collect()
 }
 
@@ -229,13 +224,14 @@ mod tests {
         c.company_id = Some(Uuid::nil());
         c.address.province = " 广东省 ".into();
         c.address.district = " 南山区\n".into();
+        let key = Uuid::from_u128;
+        c.custom.insert(key(1), Value::String(" gold ".into()));
+        c.custom.insert(key(2), Value::String("  ".into()));
+        c.custom.insert(key(3), Value::Null);
+        let money = serde_json::json!({"minor": 1250, "currency": "CNY"});
+        c.custom.insert(key(4), money.clone());
         c.custom
-            .insert(" tier ".into(), Value::String(" gold ".into()));
-        c.custom.insert("empty".into(), Value::String("  ".into()));
-        c.custom.insert("none".into(), Value::Null);
-        c.custom.insert("  ".into(), Value::Bool(true));
-        c.custom
-            .insert("list".into(), serde_json::json!([" a ", "", null, 3]));
+            .insert(key(5), serde_json::json!([" a ", "", null, 3]));
         let c = c.normalized();
         assert_eq!(c.salutation, "Dr.");
         assert_eq!(c.wechat, "wxid_123");
@@ -246,9 +242,10 @@ mod tests {
         assert_eq!(c.address.district, "南山区");
         assert_eq!(
             c.custom,
-            BTreeMap::from([
-                ("list".to_owned(), serde_json::json!(["a", 3])),
-                ("tier".to_owned(), Value::String("gold".into())),
+            CustomValues::from([
+                (key(1), Value::String("gold".into())),
+                (key(4), money),
+                (key(5), serde_json::json!(["a", 3])),
             ])
         );
     }

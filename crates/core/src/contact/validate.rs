@@ -16,9 +16,9 @@ pub const MAX_SALUTATION_CHARS: usize = 50;
 pub const MAX_SOURCE_CHARS: usize = 100;
 pub const MAX_OWNER_CHARS: usize = 200;
 pub const MAX_CUSTOM_FIELDS: usize = 100;
-pub const MAX_CUSTOM_KEY_CHARS: usize = 64;
-/// For one custom value, counted over its JSON text.
-pub const MAX_CUSTOM_VALUE_CHARS: usize = 2_000;
+/// For one custom value, counted over its JSON text; a bound on any value
+/// whatever its definition says.
+pub const MAX_CUSTOM_VALUE_CHARS: usize = 4_000;
 /// WeChat's own rule for a 微信号: 6–20 characters.
 const WECHAT_ID_CHARS: std::ops::RangeInclusive<usize> = 6..=20;
 pub const MAX_TAGS: usize = 50;
@@ -30,8 +30,8 @@ const MAX_DOMAIN_CHARS: usize = 253;
 const MAX_LABEL_CHARS: usize = 63;
 
 /// Which input a problem belongs to. Indexes point into `emails`, `phones`
-/// and `tags`, and into `custom` in key order; for `TooMany` the index is
-/// the first one over the limit.
+/// and `tags`; for `TooMany` the index is the first one over the limit.
+/// Custom values are named by their definition id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
     Salutation,
@@ -46,7 +46,7 @@ pub enum Field {
     WeChat,
     Source,
     Owner,
-    Custom(usize),
+    Custom(uuid::Uuid),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -64,9 +64,6 @@ pub enum Problem {
     /// Neither a WeChat ID (6–20 characters: a letter, then letters,
     /// digits, "_" or "-") nor a phone number (WeChat accepts those too).
     InvalidWeChat,
-    /// A custom value that is an object or holds one: only scalars and
-    /// arrays of scalars are allowed, so any field editor can show it.
-    InvalidCustomValue,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -214,21 +211,16 @@ impl Contact {
             let max = MAX_OWNER_CHARS;
             push(Field::Owner, Problem::TooLong { max });
         }
-        for (i, (key, value)) in self.custom.iter().enumerate() {
-            let field = Field::Custom(i);
+        for (i, (&id, value)) in self.custom.iter().enumerate() {
+            let field = Field::Custom(id);
             if i == MAX_CUSTOM_FIELDS {
                 let max = MAX_CUSTOM_FIELDS;
                 push(field, Problem::TooMany { max });
             }
-            if key.trim().is_empty() {
+            if id.is_nil() {
                 push(field, Problem::Required);
-            } else if too_long(key, MAX_CUSTOM_KEY_CHARS) {
-                let max = MAX_CUSTOM_KEY_CHARS;
-                push(field, Problem::TooLong { max });
             }
-            if !is_flat_value(value) {
-                push(field, Problem::InvalidCustomValue);
-            } else if too_long(&value.to_string(), MAX_CUSTOM_VALUE_CHARS) {
+            if too_long(&value.to_string(), MAX_CUSTOM_VALUE_CHARS) {
                 let max = MAX_CUSTOM_VALUE_CHARS;
                 push(field, Problem::TooLong { max });
             }
@@ -239,18 +231,6 @@ impl Contact {
         } else {
             Err(ValidationErrors(errors))
         }
-    }
-}
-
-/// A scalar, or an array of scalars.
-fn is_flat_value(v: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match v {
-        Value::Object(_) => false,
-        Value::Array(items) => items
-            .iter()
-            .all(|i| !matches!(i, Value::Object(_) | Value::Array(_))),
-        _ => true,
     }
 }
 
@@ -389,23 +369,6 @@ mod tests {
             "abc.def",
         ] {
             assert!(!is_plausible_wechat_id(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn flat_values_are_scalars_or_arrays_of_scalars() {
-        use serde_json::json;
-        for ok in [
-            json!(1),
-            json!("x"),
-            json!(true),
-            json!(null),
-            json!([1, "a"]),
-        ] {
-            assert!(is_flat_value(&ok), "{ok}");
-        }
-        for bad in [json!({"a": 1}), json!([[1]]), json!([{"a": 1}])] {
-            assert!(!is_flat_value(&bad), "{bad}");
         }
     }
 

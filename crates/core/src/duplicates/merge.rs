@@ -255,6 +255,9 @@ mod tests {
     use super::*;
     use crate::contact::ContactPointKind;
 
+    const TIER: Uuid = Uuid::from_u128(0x71);
+    const SCORE: Uuid = Uuid::from_u128(0x72);
+
     fn c(n: u128, full: &str) -> Contact {
         Contact {
             full_name: full.into(),
@@ -275,16 +278,14 @@ mod tests {
         keep.emails = vec![email("wei@example.cn")];
         keep.tags = vec!["VIP".into()];
         keep.notes = "likes tea".into();
-        keep.custom.insert("tier".into(), serde_json::json!("gold"));
+        keep.custom.insert(TIER, serde_json::json!("gold"));
         let mut other = c(2, "Zhang Wei");
         other.emails = vec![email("WEI@example.cn"), email("zw@example.com")];
         other.job_title = "CTO".into();
         other.tags = vec!["vip".into(), "lead".into()];
         other.notes = "met at expo".into();
-        other
-            .custom
-            .insert("tier".into(), serde_json::json!("silver"));
-        other.custom.insert("score".into(), serde_json::json!(5));
+        other.custom.insert(TIER, serde_json::json!("silver"));
+        other.custom.insert(SCORE, serde_json::json!(5));
         let m = merge_contacts(&keep, &other, &MergeChoices::default(), 99);
         assert_eq!(m.delete_id, Uuid::from_u128(2));
         let r = m.merged;
@@ -294,8 +295,8 @@ mod tests {
         assert_eq!(r.emails, [email("wei@example.cn"), email("zw@example.com")]);
         assert_eq!(r.tags, ["VIP", "lead"]);
         assert_eq!(r.notes, "likes tea\n\nmet at expo");
-        assert_eq!(r.custom["tier"], "gold");
-        assert_eq!(r.custom["score"], 5);
+        assert_eq!(r.custom[&TIER], "gold");
+        assert_eq!(r.custom[&SCORE], 5);
         assert_eq!((r.created_ms, r.updated_ms), (10, 99));
     }
 

@@ -20,7 +20,6 @@ pub enum RowProblem {
     InvalidEmail,
     InvalidPhone,
     InvalidWeChat,
-    InvalidCustomValue,
     TooLong {
         max: usize,
     },
@@ -244,8 +243,8 @@ pub fn convert_row(
                     }
                 }
             }
-            TargetField::Custom(key) => {
-                c.custom.insert(key.clone(), cell_value(v));
+            TargetField::Custom(id) => {
+                c.custom.insert(*id, cell_value(v));
             }
         }
     }
@@ -294,7 +293,6 @@ fn problem_of(p: Problem) -> RowProblem {
         Problem::InvalidEmail => RowProblem::InvalidEmail,
         Problem::InvalidPhone => RowProblem::InvalidPhone,
         Problem::InvalidWeChat => RowProblem::InvalidWeChat,
-        Problem::InvalidCustomValue => RowProblem::InvalidCustomValue,
         Problem::TooLong { max } => RowProblem::TooLong { max },
         Problem::TooMany { max } => RowProblem::TooMany { max },
     }
@@ -331,19 +329,6 @@ fn column_of(m: &ColumnMapping, o: &Origins, field: Field, cells: &[&str]) -> Op
                 .get(i)
                 .is_some_and(|v| v.trim().chars().count() > MAX_ADDRESS_PART_CHARS)
         }),
-        Field::Custom(i) => {
-            let mut keys: Vec<(&String, usize)> = m
-                .columns
-                .iter()
-                .enumerate()
-                .filter_map(|(col, t)| match t {
-                    TargetField::Custom(k) => Some((k, col)),
-                    _ => None,
-                })
-                .collect();
-            keys.sort();
-            keys.dedup_by(|a, b| a.0 == b.0);
-            keys.get(i).map(|k| k.1)
-        }
+        Field::Custom(id) => first(&[TargetField::Custom(id)]),
     }
 }

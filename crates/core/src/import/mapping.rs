@@ -50,8 +50,10 @@ pub enum TargetField {
     Notes,
     /// Split on ",", ";", "、" and Google's " ::: ".
     Tags,
-    /// A custom field with this key.
-    Custom(String),
+    /// The custom field with this definition id (see
+    /// [`crate::custom_field`]); the cell's text is stored as a string
+    /// value, for the app to check against the definition.
+    Custom(uuid::Uuid),
 }
 
 /// Whose export the header row looks like.

@@ -360,11 +360,13 @@ fn build(lines: &[ContentLine]) -> Result<Contact, CardProblem> {
             "X-COFFER-SOURCE" => c.source = unescape(&v),
             "X-COFFER-OWNER" => c.owner = unescape(&v),
             "X-COFFER-CUSTOM" => {
+                // The definition id; a card from elsewhere with some other
+                // key is skipped rather than guessed at.
                 let key = p
                     .params
                     .iter()
                     .find(|(n, _)| n == "X-KEY")
-                    .map(|(_, k)| k.clone());
+                    .and_then(|(_, k)| k.trim().parse::<uuid::Uuid>().ok());
                 if let Some(key) = key {
                     let text = unescape(&v);
                     let value =

@@ -105,12 +105,7 @@ pub fn write_vcard(c: &Contact, version: VcardVersion) -> String {
         line(format!("X-COFFER-OWNER:{}", escape(&c.owner)));
     }
     for (key, value) in &c.custom {
-        // The key is a parameter value: quoted, and without the characters
-        // a quoted parameter cannot hold.
-        let key: String = key
-            .chars()
-            .filter(|c| !matches!(c, '"' | '\r' | '\n'))
-            .collect();
+        // The definition id, quoted as a parameter value.
         line(format!(
             "X-COFFER-CUSTOM;X-KEY=\"{key}\":{}",
             escape(&value.to_string())
