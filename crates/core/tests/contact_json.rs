@@ -135,7 +135,7 @@ fn old_records_load_with_empty_new_fields() {
     assert_eq!(c.company, "Acme");
     assert_eq!(c.company_id, None);
     assert!(c.salutation.is_empty() && c.wechat.is_empty() && c.source.is_empty());
-    assert!(c.owner.is_empty() && c.custom.is_empty());
+    assert!(c.owner.is_empty() && c.owner_id.is_none() && c.custom.is_empty());
 }
 
 #[test]
@@ -146,6 +146,7 @@ fn new_fields_round_trip() {
     c.company_id = Some(id(99));
     c.source = "展会".into();
     c.owner = "李娜".into();
+    c.owner_id = Some(id(3));
     c.address.province = "广东省".into();
     c.address.district = "南山区".into();
     c.custom.insert(id(0xc1), serde_json::json!("gold"));

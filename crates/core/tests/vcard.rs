@@ -136,6 +136,8 @@ fn rich_contact() -> Contact {
     c.address.postcode = "200120".into();
     c.source = "展会".into();
     c.owner = "李娜".into();
+    c.owner_id = Some(id(0x0e));
+    c.company_id = Some(id(0x0c));
     c.notes = format!(
         "{}\n第二行, with comma; and semicolon \\ backslash 🍵",
         "很长的备注".repeat(20)

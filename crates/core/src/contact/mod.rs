@@ -51,9 +51,12 @@ pub struct Contact {
     /// Where the contact came from ("Trade show", "官网"), as the user or the
     /// imported CRM names it.
     pub source: String,
-    /// Who is responsible for the contact: a team member's name or id as the
-    /// app records it; imports keep the source CRM's owner name.
+    /// Who is responsible for the contact, as text: imports keep the
+    /// source CRM's owner name here until the user links a team member.
     pub owner: String,
+    /// The team member responsible for the contact, when linked (the same
+    /// pairing as `company` and `company_id`).
+    pub owner_id: Option<Uuid>,
     pub notes: String,
     pub tags: Vec<String>,
     /// Values of user-defined fields, by definition id, as

@@ -55,6 +55,7 @@ impl Contact {
             },
             source: collapse_whitespace(&self.source),
             owner: collapse_whitespace(&self.owner),
+            owner_id: self.owner_id.filter(|id| !id.is_nil()),
             notes: self.notes.trim().to_owned(),
             tags: normalize_tags(self.tags),
             custom: normalize_custom(self.custom),
@@ -222,6 +223,7 @@ mod tests {
         c.source = " Trade   show ".into();
         c.owner = "\tLi  Na ".into();
         c.company_id = Some(Uuid::nil());
+        c.owner_id = Some(Uuid::nil());
         c.address.province = " 广东省 ".into();
         c.address.district = " 南山区\n".into();
         let key = Uuid::from_u128;
@@ -237,7 +239,7 @@ mod tests {
         assert_eq!(c.wechat, "wxid_123");
         assert_eq!(c.source, "Trade show");
         assert_eq!(c.owner, "Li Na");
-        assert_eq!(c.company_id, None);
+        assert_eq!((c.company_id, c.owner_id), (None, None));
         assert_eq!(c.address.province, "广东省");
         assert_eq!(c.address.district, "南山区");
         assert_eq!(

@@ -32,6 +32,7 @@ pub enum MergeField {
     Address,
     WeChat,
     Source,
+    /// The owner text and link together.
     Owner,
 }
 
@@ -104,6 +105,13 @@ pub fn merge_contacts(
         |c| (c.company.clone(), c.company_id),
         |(t, id)| is_blank(t) && id.is_none(),
     );
+    let (owner, owner_id) = pick(
+        ch(MergeField::Owner),
+        keep,
+        other,
+        |c| (c.owner.clone(), c.owner_id),
+        |(t, id)| is_blank(t) && id.is_none(),
+    );
     let text = |f: MergeField, get: fn(&Contact) -> &String| {
         pick(ch(f), keep, other, |c| get(c).clone(), |s| is_blank(s))
     };
@@ -129,7 +137,8 @@ pub fn merge_contacts(
             Address::is_empty,
         ),
         source: text(MergeField::Source, |c| &c.source),
-        owner: text(MergeField::Owner, |c| &c.owner),
+        owner,
+        owner_id,
         notes: join_notes(&keep.notes, &other.notes),
         tags: union_tags(&keep.tags, &other.tags),
         custom,
@@ -185,7 +194,10 @@ pub fn merge_imported(existing: &Contact, imported: &Contact, now_ms: i64) -> Co
     keep_if_blank(&mut m.job_title, &existing.job_title);
     keep_if_blank(&mut m.wechat, &existing.wechat);
     keep_if_blank(&mut m.source, &existing.source);
-    keep_if_blank(&mut m.owner, &existing.owner);
+    if is_blank(&imported.owner) && imported.owner_id.is_none() {
+        m.owner.clone_from(&existing.owner);
+        m.owner_id = existing.owner_id;
+    }
     if is_blank(&imported.company) && imported.company_id.is_none() {
         m.company.clone_from(&existing.company);
         m.company_id = existing.company_id;
@@ -316,6 +328,7 @@ mod tests {
         existing.address.city = "上海".into();
         existing.address.street = "南京路1号".into();
         existing.owner = "李娜".into();
+        existing.owner_id = Some(Uuid::from_u128(0x0e));
         let mut imported = c(2, "");
         imported.job_title = "总监".into();
         imported.address.city = "北京".into();
@@ -324,7 +337,10 @@ mod tests {
         assert_eq!(m.id, Uuid::from_u128(1));
         assert_eq!(m.full_name, "张伟");
         assert_eq!(m.job_title, "总监");
-        assert_eq!(m.owner, "李娜");
+        assert_eq!(
+            (m.owner.as_str(), m.owner_id),
+            ("李娜", Some(Uuid::from_u128(0x0e)))
+        );
         assert_eq!(m.address.city, "北京");
         assert_eq!(m.address.street, "南京路1号");
         assert_eq!(m.emails, [email("wei@example.cn")]);

@@ -359,6 +359,8 @@ fn build(lines: &[ContentLine]) -> Result<Contact, CardProblem> {
             "X-COFFER-DISTRICT" => c.address.district = unescape(&v),
             "X-COFFER-SOURCE" => c.source = unescape(&v),
             "X-COFFER-OWNER" => c.owner = unescape(&v),
+            "X-COFFER-OWNER-ID" => c.owner_id = v.trim().parse().ok(),
+            "X-COFFER-COMPANY-ID" => c.company_id = v.trim().parse().ok(),
             "X-COFFER-CUSTOM" => {
                 // The definition id; a card from elsewhere with some other
                 // key is skipped rather than guessed at.

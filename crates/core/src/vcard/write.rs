@@ -30,7 +30,8 @@ fn kind_type(kind: ContactPointKind, version: VcardVersion, email: bool) -> Opti
 ///
 /// FN is the full name when set, else the name shown given-name first (a
 /// vCard needs an FN). Coffer-only fields travel as `X-COFFER-*`
-/// properties (district, source, owner, custom values) and WeChat as
+/// properties (district, source, owner, company and owner links, custom
+/// values) and WeChat as
 /// `X-WECHAT`, so a file written here reads back without loss.
 pub fn write_vcard(c: &Contact, version: VcardVersion) -> String {
     let mut out = String::with_capacity(512);
@@ -103,6 +104,12 @@ pub fn write_vcard(c: &Contact, version: VcardVersion) -> String {
     }
     if !c.owner.trim().is_empty() {
         line(format!("X-COFFER-OWNER:{}", escape(&c.owner)));
+    }
+    if let Some(id) = c.owner_id {
+        line(format!("X-COFFER-OWNER-ID:{id}"));
+    }
+    if let Some(id) = c.company_id {
+        line(format!("X-COFFER-COMPANY-ID:{id}"));
     }
     for (key, value) in &c.custom {
         // The definition id, quoted as a parameter value.
