@@ -227,9 +227,9 @@ fn contact(rng: &mut Lcg, v: &Vocabulary, n: usize) -> Contact {
         c.address = Address {
             street: format!("{} Market Street", 1 + rng.below(300)),
             city: city.into(),
-            region: String::new(),
             postcode: rng.digits(5),
             country: country.into(),
+            ..Address::default()
         };
     }
     for _ in 0..rng.below(4) {

@@ -95,9 +95,10 @@ fn zhang_wei() -> Contact {
         address: Address {
             street: "朝阳区建国路88号".into(),
             city: "北京".into(),
-            region: "北京市".into(),
+            province: "北京市".into(),
             postcode: "100022".into(),
             country: "中国".into(),
+            ..Address::default()
         },
         notes: "🚀 launch next quarter; 喜欢喝茶 🍵".into(),
         tags: vec!["客户".into(), "vip".into()],

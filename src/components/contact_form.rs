@@ -60,6 +60,9 @@ fn problem_text(problem: &Problem, state: &AppState) -> String {
         Problem::InvalidPhone => state.t(Msg::ErrInvalidPhone).to_string(),
         Problem::TooLong { max } => fill(state.t(Msg::ErrTooLong), &[("max", &max.to_string())]),
         Problem::TooMany { max } => fill(state.t(Msg::ErrTooMany), &[("max", &max.to_string())]),
+        // This form has no WeChat input yet; until it has one (with its
+        // own message), point at the form as a whole.
+        Problem::InvalidWeChat => state.t(Msg::FixErrors).to_string(),
     }
 }
 
@@ -114,7 +117,7 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
     let job_title = RwSignal::new(base.job_title.clone());
     let street = RwSignal::new(base.address.street.clone());
     let city = RwSignal::new(base.address.city.clone());
-    let region = RwSignal::new(base.address.region.clone());
+    let region = RwSignal::new(base.address.province.clone());
     let postcode = RwSignal::new(base.address.postcode.clone());
     let country = RwSignal::new(base.address.country.clone());
     let notes = RwSignal::new(base.notes.clone());
@@ -173,9 +176,11 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
             c.address = Address {
                 street: street.get_untracked(),
                 city: city.get_untracked(),
-                region: region.get_untracked(),
+                province: region.get_untracked(),
                 postcode: postcode.get_untracked(),
                 country: country.get_untracked(),
+                // Not edited here yet: keep what the record has.
+                ..base.address.clone()
             };
             c.notes = notes.get_untracked();
             c.tags = parse_tags(&tags.get_untracked());

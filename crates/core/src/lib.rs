@@ -20,6 +20,10 @@
 //!   pinyin for Han names ([`search`]), table views over any record's JSON
 //!   form ([`query`]: typed filters, sorts, saved views), dashboard figures
 //!   and chart geometry ([`dashboard`]);
+//! - moving contacts in and out: CSV import from other CRMs and
+//!   spreadsheets with a create/update plan and undo ([`import`]), vCard
+//!   2.1–4.0 in and 3.0/4.0 out ([`vcard`]), CSV and versioned JSON export
+//!   ([`export`]), and finding and merging duplicates ([`duplicates`]);
 //! - passphrase strength policy, unlock throttling, user
 //!   settings and locales, and every UI message in English and Chinese
 //!   ([`i18n`]).
@@ -41,7 +45,10 @@ pub mod custom_field;
 pub mod dashboard;
 pub mod date;
 pub mod deal;
+pub mod duplicates;
+pub mod export;
 pub mod i18n;
+pub mod import;
 pub mod money;
 pub mod passphrase;
 pub mod pipeline;
@@ -55,6 +62,7 @@ pub mod task;
 pub mod text;
 pub mod ticket;
 pub mod unlock;
+pub mod vcard;
 pub mod website;
 
 pub use activity::{Activity, ActivityKind, Outcome};

@@ -110,3 +110,50 @@ fn truncated_json_is_an_error() {
         Err(ContactError::Json(_))
     ));
 }
+
+#[test]
+fn old_address_region_loads_as_province() {
+    let json = br#"{"id":"00000000-0000-0000-0000-000000000001",
+        "address":{"street":"1 Main St","city":"Springfield","region":"IL","postcode":"62701","country":"US"}}"#;
+    let c = Contact::from_json(json).unwrap();
+    assert_eq!(c.address.province, "IL");
+    assert_eq!(c.address.city, "Springfield");
+    assert!(c.address.district.is_empty());
+    // Written back under the new name only.
+    let out = String::from_utf8(c.to_json()).unwrap();
+    assert!(
+        out.contains(r#""province":"IL""#) && !out.contains("region"),
+        "{out}"
+    );
+}
+
+#[test]
+fn old_records_load_with_empty_new_fields() {
+    let json =
+        br#"{"id":"00000000-0000-0000-0000-000000000001","given_name":"Ann","company":"Acme"}"#;
+    let c = Contact::from_json(json).unwrap();
+    assert_eq!(c.company, "Acme");
+    assert_eq!(c.company_id, None);
+    assert!(c.salutation.is_empty() && c.wechat.is_empty() && c.source.is_empty());
+    assert!(c.owner.is_empty() && c.owner_id.is_none() && c.custom.is_empty());
+}
+
+#[test]
+fn new_fields_round_trip() {
+    let mut c = person(7, "伟", "张");
+    c.salutation = "先生".into();
+    c.wechat = "zhangwei_88".into();
+    c.company_id = Some(id(99));
+    c.source = "展会".into();
+    c.owner = "李娜".into();
+    c.owner_id = Some(id(3));
+    c.address.province = "广东省".into();
+    c.address.district = "南山区".into();
+    c.custom.insert(id(0xc1), serde_json::json!("gold"));
+    c.custom.insert(
+        id(0xc2),
+        serde_json::json!({"minor": 1250, "currency": "CNY"}),
+    );
+    let back = Contact::from_json(&c.to_json()).unwrap();
+    assert_eq!(back, c);
+}

@@ -3,7 +3,7 @@
 mod common;
 
 use coffer_core::contact::*;
-use common::{email, person, phone};
+use common::{email, id, person, phone};
 
 fn errors(c: &Contact) -> Vec<FieldError> {
     c.validate().err().map(|e| e.0).unwrap_or_default()
@@ -164,14 +164,15 @@ fn company_and_job_title_are_limited_to_200_chars() {
 
 #[test]
 fn each_address_part_is_limited_to_200_chars() {
-    for part in 0..5 {
+    for part in 0..6 {
         let mut c = person(1, "Ann", "");
         let long = "路".repeat(201);
         match part {
             0 => c.address.street = long,
             1 => c.address.city = long,
-            2 => c.address.region = long,
+            2 => c.address.province = long,
             3 => c.address.postcode = long,
+            4 => c.address.district = long,
             _ => c.address.country = long,
         }
         assert_eq!(
@@ -261,4 +262,41 @@ fn normalized_input_from_a_sloppy_form_validates() {
     c.tags = vec!["".into()];
     assert!(c.validate().is_err());
     assert_eq!(c.normalized().validate(), Ok(()));
+}
+
+#[test]
+fn wechat_accepts_ids_and_phone_numbers_only() {
+    let mut c = person(1, "Ann", "");
+    for ok in ["", "wxid_abc123", "13800138000", "+86 138 0013 8000"] {
+        c.wechat = ok.into();
+        assert_eq!(c.validate(), Ok(()), "{ok}");
+    }
+    c.wechat = "张伟".into();
+    assert_eq!(errors(&c), only(Field::WeChat, Problem::InvalidWeChat));
+}
+
+#[test]
+fn salutation_source_and_owner_have_length_limits() {
+    let mut c = person(1, "Ann", "");
+    c.salutation = "x".repeat(51);
+    c.source = "x".repeat(101);
+    c.owner = "x".repeat(201);
+    let e = c.validate().unwrap_err();
+    assert!(e.contains(Field::Salutation, Problem::TooLong { max: 50 }));
+    assert!(e.contains(Field::Source, Problem::TooLong { max: 100 }));
+    assert!(e.contains(Field::Owner, Problem::TooLong { max: 200 }));
+}
+
+#[test]
+fn custom_values_are_bounded_but_may_be_objects() {
+    let mut c = person(1, "Ann", "");
+    let (money, big, nil) = (id(0xc1), id(0xc2), uuid::Uuid::nil());
+    c.custom
+        .insert(money, serde_json::json!({"minor": 1250, "currency": "CNY"}));
+    c.custom.insert(big, serde_json::json!("y".repeat(4_000)));
+    c.custom.insert(nil, serde_json::json!(1));
+    let e = c.validate().unwrap_err();
+    assert!(!e.for_field(Field::Custom(money)).any(|_| true));
+    assert!(e.contains(Field::Custom(big), Problem::TooLong { max: 4_000 }));
+    assert!(e.contains(Field::Custom(nil), Problem::Required));
 }

@@ -39,14 +39,18 @@ fn address() -> impl Strategy<Value = Address> {
         messy_text(),
         messy_text(),
         messy_text(),
+        messy_text(),
     )
-        .prop_map(|(street, city, region, postcode, country)| Address {
-            street,
-            city,
-            region,
-            postcode,
-            country,
-        })
+        .prop_map(
+            |(street, city, province, district, postcode, country)| Address {
+                street,
+                city,
+                province,
+                district,
+                postcode,
+                country,
+            },
+        )
 }
 
 prop_compose! {
@@ -60,6 +64,7 @@ prop_compose! {
         notes in messy_text(),
         tags in prop::collection::vec(messy_text(), 0..6),
         times in (any::<i64>(), any::<i64>()),
+        extra in (messy_text(), messy_text(), messy_text(), messy_text()),
     ) -> Contact {
         Contact {
             id: Uuid::from_u128(id),
@@ -70,11 +75,16 @@ prop_compose! {
             phones: phones.into_iter().map(|(kind, number)| Phone { kind, number }).collect(),
             company: work.0,
             job_title: work.1,
+            salutation: extra.0,
+            wechat: extra.1,
+            source: extra.2,
+            owner: extra.3,
             address,
             notes,
             tags,
             created_ms: times.0,
             updated_ms: times.1,
+            ..Contact::default()
         }
     }
 }

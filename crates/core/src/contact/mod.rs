@@ -9,13 +9,15 @@ mod validate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::custom_field::CustomValues;
 use crate::text::contains_cjk;
 
-pub use phone::is_plausible_phone;
+pub use phone::{is_plausible_phone, with_default_country_code};
 pub use validate::{
-    Field, FieldError, MAX_ADDRESS_PART_CHARS, MAX_COMPANY_CHARS, MAX_EMAIL_LOCAL_CHARS,
-    MAX_EMAILS, MAX_JOB_TITLE_CHARS, MAX_NAME_CHARS, MAX_NOTES_CHARS, MAX_PHONES, MAX_TAG_CHARS,
-    MAX_TAGS, Problem, ValidationErrors, is_plausible_email,
+    Field, FieldError, MAX_ADDRESS_PART_CHARS, MAX_COMPANY_CHARS, MAX_CUSTOM_FIELDS,
+    MAX_CUSTOM_VALUE_CHARS, MAX_EMAIL_LOCAL_CHARS, MAX_EMAILS, MAX_JOB_TITLE_CHARS, MAX_NAME_CHARS,
+    MAX_NOTES_CHARS, MAX_OWNER_CHARS, MAX_PHONES, MAX_SALUTATION_CHARS, MAX_SOURCE_CHARS,
+    MAX_TAG_CHARS, MAX_TAGS, Problem, ValidationErrors, is_plausible_email, is_plausible_wechat_id,
 };
 
 /// A person the user keeps in touch with.
@@ -28,6 +30,8 @@ pub use validate::{
 pub struct Contact {
     /// Random (v4) and never derived from content, so it reveals nothing.
     pub id: Uuid,
+    /// "Mr.", "Dr.", "女士", as the user writes it.
+    pub salutation: String,
     pub given_name: String,
     pub family_name: String,
     /// A single-field name, common for Chinese names ("张伟"); shown when
@@ -35,11 +39,32 @@ pub struct Contact {
     pub full_name: String,
     pub emails: Vec<Email>,
     pub phones: Vec<Phone>,
+    /// WeChat ID (微信号); see [`is_plausible_wechat_id`].
+    pub wechat: String,
+    /// Free-text company name, kept even when `company_id` is set: imports
+    /// and older records have only the text.
     pub company: String,
+    /// The company record this contact belongs to, when linked.
+    pub company_id: Option<Uuid>,
     pub job_title: String,
     pub address: Address,
+    /// Where the contact came from ("Trade show", "官网"), as the user or the
+    /// imported CRM names it.
+    pub source: String,
+    /// Who is responsible for the contact, as text: imports keep the
+    /// source CRM's owner name here until the user links a team member.
+    pub owner: String,
+    /// The team member responsible for the contact, when linked (the same
+    /// pairing as `company` and `company_id`).
+    pub owner_id: Option<Uuid>,
     pub notes: String,
     pub tags: Vec<String>,
+    /// Values of user-defined fields, by definition id, as
+    /// [`crate::custom_field`] describes them. [`Contact::normalized`] and
+    /// [`Contact::validate`] only tidy and bound them; checking each value
+    /// against its definition needs the definitions
+    /// ([`crate::custom_field::validate_custom`]).
+    pub custom: CustomValues,
     /// Unix milliseconds.
     pub created_ms: i64,
     /// Unix milliseconds.
@@ -71,25 +96,36 @@ pub enum ContactPointKind {
     Other,
 }
 
+/// A postal address. Chinese addresses go from large to small (country,
+/// province 省, city 市, district 区, street); Western ones use province
+/// for the state or region.
+///
+/// `province` was called `region` before; records that still say `region`
+/// load into `province`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Address {
-    pub street: String,
-    pub city: String,
-    pub region: String,
-    pub postcode: String,
     pub country: String,
+    /// Province, state or region (省 / 州).
+    #[serde(alias = "region")]
+    pub province: String,
+    pub city: String,
+    /// District or county (区 / 县).
+    pub district: String,
+    pub street: String,
+    pub postcode: String,
 }
 
 impl Address {
-    /// The parts in display order, for code that treats them alike.
-    pub fn parts(&self) -> [&str; 5] {
+    /// The parts in large-to-small order, for code that treats them alike.
+    pub fn parts(&self) -> [&str; 6] {
         [
-            &self.street,
-            &self.city,
-            &self.region,
-            &self.postcode,
             &self.country,
+            &self.province,
+            &self.city,
+            &self.district,
+            &self.street,
+            &self.postcode,
         ]
     }
 
@@ -169,9 +205,10 @@ impl Contact {
 
     /// The plaintext form that gets encrypted.
     pub fn to_json(&self) -> Vec<u8> {
-        // Serialising cannot fail: every field is a string, number, UUID or
-        // a sequence/struct of those, and there are no maps with non-string
-        // keys, which is the only way serde_json's serializer errors here.
+        // Serialising cannot fail: every field is a string, number, UUID,
+        // JSON value or a sequence/struct/string-keyed map of those; maps
+        // with non-string keys are the only way serde_json's serializer
+        // errors here.
         serde_json::to_vec(self).expect("contact serialises to JSON")
     }
 

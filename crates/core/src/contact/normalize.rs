@@ -3,7 +3,11 @@
 
 use std::collections::HashSet;
 
+use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
+
 use super::{Address, Contact, Email, Phone, phone};
+use crate::custom_field::CustomValues;
 use crate::text::{collapse_whitespace, fold};
 
 impl Contact {
@@ -15,6 +19,7 @@ impl Contact {
     pub fn normalized(self) -> Contact {
         Contact {
             id: self.id,
+            salutation: collapse_whitespace(&self.salutation),
             given_name: collapse_whitespace(&self.given_name),
             family_name: collapse_whitespace(&self.family_name),
             full_name: collapse_whitespace(&self.full_name),
@@ -36,17 +41,24 @@ impl Contact {
                 })
                 .filter(|p| !p.number.is_empty())
                 .collect(),
+            wechat: normalize_wechat(&self.wechat),
             company: self.company.trim().to_owned(),
+            company_id: self.company_id.filter(|id| !id.is_nil()),
             job_title: self.job_title.trim().to_owned(),
             address: Address {
-                street: self.address.street.trim().to_owned(),
-                city: self.address.city.trim().to_owned(),
-                region: self.address.region.trim().to_owned(),
-                postcode: self.address.postcode.trim().to_owned(),
                 country: self.address.country.trim().to_owned(),
+                province: self.address.province.trim().to_owned(),
+                city: self.address.city.trim().to_owned(),
+                district: self.address.district.trim().to_owned(),
+                street: self.address.street.trim().to_owned(),
+                postcode: self.address.postcode.trim().to_owned(),
             },
+            source: collapse_whitespace(&self.source),
+            owner: collapse_whitespace(&self.owner),
+            owner_id: self.owner_id.filter(|id| !id.is_nil()),
             notes: self.notes.trim().to_owned(),
             tags: normalize_tags(self.tags),
+            custom: normalize_custom(self.custom),
             created_ms: self.created_ms,
             updated_ms: self.updated_ms,
         }
@@ -61,6 +73,39 @@ fn normalize_email(address: &str) -> String {
         Some((local, domain)) => format!("{local}@{}", domain.to_lowercase()),
         None => address.to_owned(),
     }
+}
+
+/// WeChat IDs are typed with Chinese input methods too, so full-width
+/// letters and digits are folded (NFKC) and surrounding spaces dropped.
+/// Case is kept: WeChat shows IDs as registered.
+fn normalize_wechat(id: &str) -> String {
+    let folded: String = id.nfkc().collect();
+    folded.trim().to_owned()
+}
+
+/// Without the definitions at hand: trims string values (also inside
+/// arrays) and drops entries that are then empty (null, "", or an array
+/// with no non-empty element), as [`crate::custom_field`] defines "no
+/// value". Objects (money values) are kept as they are.
+fn normalize_custom(custom: CustomValues) -> CustomValues {
+    fn tidy(v: Value) -> Option<Value> {
+        match v {
+            Value::Null => None,
+            Value::String(s) => {
+                let t = s.trim();
+                (!t.is_empty()).then(|| Value::String(t.to_owned()))
+            }
+            Value::Array(items) => {
+                let items: Vec<Value> = items.into_iter().filter_map(tidy).collect();
+                (!items.is_empty()).then_some(Value::Array(items))
+            }
+            other => Some(other),
+        }
+    }
+    custom
+        .into_iter()
+        .filter_map(|(k, v)| tidy(v).map(|v| (k, v)))
+        .collect()
 }
 
 fn normalize_tags(tags: Vec<String>) -> Vec<String> {
@@ -168,6 +213,43 @@ mod tests {
         assert_eq!(c.phones[0].number, "+8613800138000");
         assert_eq!(c.phones[0].kind, ContactPointKind::Mobile);
         assert_eq!(c.phones[1].number, "5551234x7");
+    }
+
+    #[test]
+    fn new_fields_are_tidied() {
+        let mut c = contact();
+        c.salutation = "  Dr.  ".into();
+        c.wechat = " ｗｘｉｄ＿１２３ ".into();
+        c.source = " Trade   show ".into();
+        c.owner = "\tLi  Na ".into();
+        c.company_id = Some(Uuid::nil());
+        c.owner_id = Some(Uuid::nil());
+        c.address.province = " 广东省 ".into();
+        c.address.district = " 南山区\n".into();
+        let key = Uuid::from_u128;
+        c.custom.insert(key(1), Value::String(" gold ".into()));
+        c.custom.insert(key(2), Value::String("  ".into()));
+        c.custom.insert(key(3), Value::Null);
+        let money = serde_json::json!({"minor": 1250, "currency": "CNY"});
+        c.custom.insert(key(4), money.clone());
+        c.custom
+            .insert(key(5), serde_json::json!([" a ", "", null, 3]));
+        let c = c.normalized();
+        assert_eq!(c.salutation, "Dr.");
+        assert_eq!(c.wechat, "wxid_123");
+        assert_eq!(c.source, "Trade show");
+        assert_eq!(c.owner, "Li Na");
+        assert_eq!((c.company_id, c.owner_id), (None, None));
+        assert_eq!(c.address.province, "广东省");
+        assert_eq!(c.address.district, "南山区");
+        assert_eq!(
+            c.custom,
+            CustomValues::from([
+                (key(1), Value::String("gold".into())),
+                (key(4), money),
+                (key(5), serde_json::json!(["a", 3])),
+            ])
+        );
     }
 
     #[test]

@@ -12,6 +12,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::settings::Locale;
+
 pub(super) const MIN_DIGITS: usize = 4;
 pub(super) const MAX_DIGITS: usize = 20;
 const MAX_EXTENSION_DIGITS: usize = 10;
@@ -97,6 +99,53 @@ pub fn is_plausible_phone(number: &str) -> bool {
     parse(folded.trim()).is_some()
 }
 
+/// Proposes the international form of a number typed without a leading
+/// "+", from the user's locale, or `None` when there is nothing to propose.
+/// The app shows the proposal; the user accepts it or keeps what they typed.
+///
+/// - `zh-CN`: the number is taken as mainland Chinese (+86). An 11-digit
+///   mobile number (1[3-9]…) gets "+86" in front; a landline with its trunk
+///   "0" and area code (010-…, 0755-…, 10–12 digits) loses the "0" and gets
+///   "+86"; "86" followed by a mobile number gets "+"; an international
+///   call prefix "00" becomes "+". A short local number (no area code) gets
+///   no proposal: the area code cannot be guessed.
+/// - `en`: no proposal. English is used in many countries with different
+///   codes, so any guess would be wrong for many users; the number is kept
+///   as typed.
+///
+/// Numbers that already start with "+" or are not plausible phone numbers
+/// get `None`. The proposal is canonical (separators removed, extension
+/// kept as "x…").
+pub fn with_default_country_code(number: &str, locale: Locale) -> Option<String> {
+    let folded: String = number.nfkc().collect();
+    let parsed = parse(folded.trim())?;
+    if parsed.plus || locale != Locale::ZhCn {
+        return None;
+    }
+    let d = parsed.digits.as_str();
+    let is_mobile = |m: &str| {
+        let b = m.as_bytes();
+        b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1])
+    };
+    let international = if let Some(rest) = d.strip_prefix("00") {
+        (rest.len() >= MIN_DIGITS && !rest.starts_with('0')).then(|| rest.to_owned())
+    } else if is_mobile(d) {
+        Some(format!("86{d}"))
+    } else if d.strip_prefix("86").is_some_and(is_mobile) {
+        Some(d.to_owned())
+    } else if d.starts_with('0') && (10..=12).contains(&d.len()) && !d.starts_with("00") {
+        Some(format!("86{}", &d[1..]))
+    } else {
+        None
+    }?;
+    let proposed = ParsedPhone {
+        plus: true,
+        digits: international,
+        extension: parsed.extension,
+    };
+    Some(proposed.canonical())
+}
+
 /// The stored form of a phone number: canonical when it parses; otherwise
 /// (so the user can still see and fix it) only separators are removed.
 pub(super) fn normalize(number: &str) -> String {
@@ -149,6 +198,35 @@ mod tests {
             "5551234 x 12345678901",
         ] {
             assert!(!is_plausible_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn chinese_locale_proposes_plus_86() {
+        let zh = |n: &str| with_default_country_code(n, Locale::ZhCn);
+        assert_eq!(zh("138 0013 8000").as_deref(), Some("+8613800138000"));
+        assert_eq!(
+            zh("１３８００１３８０００").as_deref(),
+            Some("+8613800138000")
+        );
+        assert_eq!(zh("010-6552 9988").as_deref(), Some("+861065529988"));
+        assert_eq!(
+            zh("0755 8888 6666 ext 12").as_deref(),
+            Some("+8675588886666x12")
+        );
+        assert_eq!(zh("8613800138000").as_deref(), Some("+8613800138000"));
+        assert_eq!(zh("0044 20 7946 0958").as_deref(), Some("+442079460958"));
+        // Already international, a short local number, not a number.
+        assert_eq!(zh("+1 555 123 4567"), None);
+        assert_eq!(zh("6552 9988"), None);
+        assert_eq!(zh("12345678901"), None);
+        assert_eq!(zh("call me"), None);
+    }
+
+    #[test]
+    fn english_locale_proposes_nothing() {
+        for n in ["138 0013 8000", "(555) 123-4567", "020 7946 0958"] {
+            assert_eq!(with_default_country_code(n, Locale::En), None, "{n}");
         }
     }
 

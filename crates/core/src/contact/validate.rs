@@ -12,6 +12,15 @@ pub const MAX_JOB_TITLE_CHARS: usize = 200;
 pub const MAX_ADDRESS_PART_CHARS: usize = 200;
 pub const MAX_NOTES_CHARS: usize = 20_000;
 pub const MAX_TAG_CHARS: usize = 50;
+pub const MAX_SALUTATION_CHARS: usize = 50;
+pub const MAX_SOURCE_CHARS: usize = 100;
+pub const MAX_OWNER_CHARS: usize = 200;
+pub const MAX_CUSTOM_FIELDS: usize = 100;
+/// For one custom value, counted over its JSON text; a bound on any value
+/// whatever its definition says.
+pub const MAX_CUSTOM_VALUE_CHARS: usize = 4_000;
+/// WeChat's own rule for a 微信号: 6–20 characters.
+const WECHAT_ID_CHARS: std::ops::RangeInclusive<usize> = 6..=20;
 pub const MAX_TAGS: usize = 50;
 pub const MAX_EMAILS: usize = 20;
 pub const MAX_PHONES: usize = 20;
@@ -22,8 +31,10 @@ const MAX_LABEL_CHARS: usize = 63;
 
 /// Which input a problem belongs to. Indexes point into `emails`, `phones`
 /// and `tags`; for `TooMany` the index is the first one over the limit.
+/// Custom values are named by their definition id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
+    Salutation,
     Name,
     Email(usize),
     Phone(usize),
@@ -32,6 +43,10 @@ pub enum Field {
     Address,
     Notes,
     Tag(usize),
+    WeChat,
+    Source,
+    Owner,
+    Custom(uuid::Uuid),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -46,6 +61,9 @@ pub enum Problem {
     TooMany {
         max: usize,
     },
+    /// Neither a WeChat ID (6–20 characters: a letter, then letters,
+    /// digits, "_" or "-") nor a phone number (WeChat accepts those too).
+    InvalidWeChat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -99,6 +117,11 @@ impl Contact {
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = Vec::new();
         let mut push = |field, problem| errors.push(FieldError { field, problem });
+
+        if too_long(&self.salutation, MAX_SALUTATION_CHARS) {
+            let max = MAX_SALUTATION_CHARS;
+            push(Field::Salutation, Problem::TooLong { max });
+        }
 
         let names = [&self.given_name, &self.family_name, &self.full_name];
         if names.iter().all(|n| n.trim().is_empty()) {
@@ -176,12 +199,50 @@ impl Contact {
             }
         }
 
+        let wechat = self.wechat.trim();
+        if !wechat.is_empty() && !is_plausible_wechat_id(wechat) && !is_plausible_phone(wechat) {
+            push(Field::WeChat, Problem::InvalidWeChat);
+        }
+        if too_long(&self.source, MAX_SOURCE_CHARS) {
+            let max = MAX_SOURCE_CHARS;
+            push(Field::Source, Problem::TooLong { max });
+        }
+        if too_long(&self.owner, MAX_OWNER_CHARS) {
+            let max = MAX_OWNER_CHARS;
+            push(Field::Owner, Problem::TooLong { max });
+        }
+        for (i, (&id, value)) in self.custom.iter().enumerate() {
+            let field = Field::Custom(id);
+            if i == MAX_CUSTOM_FIELDS {
+                let max = MAX_CUSTOM_FIELDS;
+                push(field, Problem::TooMany { max });
+            }
+            if id.is_nil() {
+                push(field, Problem::Required);
+            }
+            if too_long(&value.to_string(), MAX_CUSTOM_VALUE_CHARS) {
+                let max = MAX_CUSTOM_VALUE_CHARS;
+                push(field, Problem::TooLong { max });
+            }
+        }
+
         if errors.is_empty() {
             Ok(())
         } else {
             Err(ValidationErrors(errors))
         }
     }
+}
+
+/// Whether `id` follows WeChat's rule for a 微信号: 6–20 characters, the
+/// first an ASCII letter, the rest ASCII letters, digits, "_" or "-".
+/// (Validation also accepts a phone number, which WeChat lets people use
+/// to find an account.)
+pub fn is_plausible_wechat_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    WECHAT_ID_CHARS.contains(&id.len())
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Whether `address` is a plausible addr-spec: exactly one "@"; a local part
@@ -291,6 +352,24 @@ mod tests {
             "{}@example.com",
             "é".repeat(64)
         )));
+    }
+
+    #[test]
+    fn wechat_ids_follow_wechats_rule() {
+        for ok in ["wxid_abc123", "Zhang-Wei", "abcdef", "a2345678901234567890"] {
+            assert!(is_plausible_wechat_id(ok), "{ok}");
+        }
+        for bad in [
+            "abcde",
+            "1abcdef",
+            "_abcdef",
+            "a23456789012345678901",
+            "zhang wei",
+            "张伟微信号",
+            "abc.def",
+        ] {
+            assert!(!is_plausible_wechat_id(bad), "{bad}");
+        }
     }
 
     #[test]
