@@ -131,17 +131,17 @@ impl VaultHeader {
         Ok(header)
     }
 
-    /// The same header with `key` wrapped under a fresh recovery code, which
-    /// replaces the old one (that code stops working here). `key` must be the
+    /// The same header with `key` wrapped under `code`, which replaces the
+    /// old recovery code (that one stops working here). `key` must be the
     /// key this header holds, as for [`VaultHeader::rewrap`].
-    pub fn with_new_recovery(
+    pub fn with_recovery(
         &self,
         key: &VaultKey,
-    ) -> Result<(VaultHeader, RecoveryCode), CryptoError> {
-        let code = RecoveryCode::try_generate()?;
+        code: &RecoveryCode,
+    ) -> Result<VaultHeader, CryptoError> {
         let mut header = self.clone();
-        header.recovery_wrap = header.wrap_for_recovery(key, &code, random::array()?)?;
-        Ok((header, code))
+        header.recovery_wrap = header.wrap_for_recovery(key, code, random::array()?)?;
+        Ok(header)
     }
 
     pub(crate) fn create_with(
