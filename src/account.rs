@@ -88,15 +88,17 @@ fn link_for(account: &AccountName, session: api::SessionToken, bundle: &KeyBundl
 
 /// Creates an account for the unlocked vault and starts syncing it. The
 /// passphrase must be the vault's (checked here first), so one passphrase
-/// opens the vault on this device and the account everywhere.
+/// opens the vault on this device and the account everywhere. Returns the
+/// account's new recovery code (show it once): it replaces this vault's
+/// old one, and also signs in on a new device when the passphrase is lost.
 pub async fn create_account(
     state: AppState,
     name: &str,
     passphrase: &Passphrase,
-) -> Result<(), FlowError> {
+) -> Result<Option<RecoveryCode>, FlowError> {
     let account = parse_name(name)?;
     let (Some(db), Some(key), Some(sync)) = (state.db(), state.key(), state.sync()) else {
-        return Ok(());
+        return Ok(None);
     };
     // Proves the passphrase (and counts a wrong one like at the lock screen).
     vault::unlock(&db, Credential::Passphrase(passphrase)).await?;
@@ -104,9 +106,49 @@ pub async fn create_account(
     bundle.user_key = *key.secret_bytes();
     api::sign_up(&account, passphrase.as_str(), &bundle).await?;
     let (session, _) = api::log_in(&account, passphrase.as_str()).await?;
+    let code = RecoveryCode::try_generate().map_err(VaultError::from)?;
+    api::set_recovery_code(&session.token, &account, &code.to_display(), &bundle).await?;
+    let header = vault::header(&db).await?;
+    let renewed = header
+        .with_recovery(&key, &code)
+        .map_err(VaultError::from)?;
+    db.put_header(&renewed.to_bytes())
+        .await
+        .map_err(VaultError::from)?;
     let link = link_for(&account, session, &bundle);
     sync.save_link(&link).await?;
     sync.connect(link);
+    Ok(Some(code))
+}
+
+/// A new device when the passphrase is lost: the recovery code signs in,
+/// its copy of the key bundle gives the vault key, and `new_passphrase`
+/// becomes the account's passphrase and this device's.
+pub async fn recover_new_device(
+    state: AppState,
+    name: &str,
+    code_text: &str,
+    new_passphrase: &Passphrase,
+) -> Result<(), FlowError> {
+    let account = parse_name(name)?;
+    let code = RecoveryCode::parse(code_text).map_err(VaultError::from)?;
+    let Some(db) = state.db() else {
+        return Err(FlowError::Vault(VaultError::NoVault));
+    };
+    if vault::has_vault(&db).await? {
+        return Err(FlowError::Vault(VaultError::VaultExists));
+    }
+    let (session, bundle) = api::log_in_with_recovery(&account, &code.to_display()).await?;
+    api::change_passphrase(&session.token, &account, new_passphrase.as_str(), &bundle).await?;
+    let key = VaultKey::from_secret(Zeroizing::new(bundle.user_key));
+    let header = VaultHeader::create_for_key(new_passphrase, KdfParams::DEFAULT, &key, &code)
+        .map_err(VaultError::from)?;
+    let link = link_for(&account, session, &bundle);
+    vault::save_private(&db, &key, ACCOUNT_NAMESPACE, &link).await?;
+    db.put_header(&header.to_bytes())
+        .await
+        .map_err(VaultError::from)?;
+    state.session.set_value(Some(Session::new(key)));
     Ok(())
 }
 

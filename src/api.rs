@@ -6,8 +6,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use coffer_account::{
-    AccountError, AccountName, ClientLogin, ClientRegistration, KeyBundle, unwrap_bundle,
-    wrap_bundle,
+    AccountError, AccountName, ClientLogin, ClientRegistration, KeyBundle, RecoveryLogin,
+    RecoveryRegistration, unwrap_bundle, unwrap_recovery_bundle, wrap_bundle, wrap_recovery_bundle,
 };
 use coffer_sync::{
     ChainEntry, ChainHead, GENESIS, PullResponse, PushItem, PushOutcome, PushResponse, PushResult,
@@ -259,6 +259,63 @@ pub async fn change_passphrase(
     let builder = authed(Request::post("/api/account/passphrase/finish"), token);
     let body = json!({ "upload": b64(&upload), "wrapped_bundle": b64(&wrapped) });
     expect_empty(send(builder.json(&body)).await?).await
+}
+
+/// Registers (or replaces) the account's recovery credential: an OPAQUE
+/// registration whose secret is the recovery code, with its own wrapped copy
+/// of the key bundle.
+pub async fn set_recovery_code(
+    token: &str,
+    account: &AccountName,
+    code: &str,
+    bundle: &KeyBundle,
+) -> Result<(), ApiError> {
+    let (registration, request) = RecoveryRegistration::start(account, code)?;
+    let start: OpaqueResponse = post_json(
+        "/api/account/recovery/start",
+        Some(token),
+        &json!({ "request": b64(&request) }),
+    )
+    .await?;
+    let response = unb64("response", &start.response)?;
+    let (upload, export_key) = registration.finish(&response, code)?;
+    let wrapped = wrap_recovery_bundle(&export_key, bundle, account)?;
+    let builder = authed(Request::post("/api/account/recovery/finish"), token);
+    let body = json!({ "upload": b64(&upload), "wrapped_bundle": b64(&wrapped) });
+    expect_empty(send(builder.json(&body)).await?).await
+}
+
+/// Logs in with the recovery code instead of the passphrase; returns the
+/// session and the key bundle from its recovery-wrapped copy.
+pub async fn log_in_with_recovery(
+    account: &AccountName,
+    code: &str,
+) -> Result<(SessionToken, KeyBundle), ApiError> {
+    let (login, request) = RecoveryLogin::start(account, code)?;
+    let challenge: LoginChallenge = post_json(
+        "/api/login/recovery/start",
+        None,
+        &json!({ "account": account.as_str(), "request": b64(&request) }),
+    )
+    .await?;
+    let response = unb64("response", &challenge.response)?;
+    let (finalization, _session_key, export_key) = login.finish(&response, code)?;
+    let done: LoggedIn = post_json(
+        "/api/login/recovery/finish",
+        None,
+        &json!({ "login_id": challenge.login_id, "finalization": b64(&finalization) }),
+    )
+    .await?;
+    let wrapped = unb64("wrapped_bundle", &done.wrapped_bundle)?;
+    let bundle = unwrap_recovery_bundle(&export_key, &wrapped, account)?;
+    Ok((
+        SessionToken {
+            token: done.token,
+            session_id: done.session_id,
+            expires_at: done.expires_at,
+        },
+        bundle,
+    ))
 }
 
 pub async fn log_out(token: &str) -> Result<(), ApiError> {

@@ -131,6 +131,7 @@ pub struct Syncer {
 struct EventStream {
     source: web_sys::EventSource,
     _on_change: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_open: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl Drop for EventStream {
@@ -679,22 +680,39 @@ impl Syncer {
                     .as_string()
                     .and_then(|d| serde_json::from_str::<Value>(&d).ok())
                     .is_some_and(|v| v["collection"] == COLLECTION);
-                if !about_us {
-                    return;
-                }
-                if this.in_flight.get() > 0 {
-                    this.pull_later.set(true);
-                } else {
-                    this.send(Job::Engine(Event::Tick { now_ms: now_ms() }));
+                if about_us {
+                    this.pull_soon();
                 }
             },
         );
+        // The stream reconnects by itself after the server was away; what
+        // changed meanwhile was not announced, so pull once it is back.
+        let weak = Rc::downgrade(self);
+        let opened_before = Cell::new(false);
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            let Some(this) = weak.upgrade() else { return };
+            if opened_before.replace(true) {
+                this.pull_soon();
+            }
+        });
         let _ =
             source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
         self.events.replace(Some(EventStream {
             source,
             _on_change: on_change,
+            _on_open: on_open,
         }));
+    }
+
+    /// Pulls after the requests under way (a pull now would count them as
+    /// lost and send them again).
+    fn pull_soon(&self) {
+        if self.in_flight.get() > 0 {
+            self.pull_later.set(true);
+        } else {
+            self.send(Job::Engine(Event::Tick { now_ms: now_ms() }));
+        }
     }
 
     fn refresh_status(&self) {

@@ -87,7 +87,7 @@ pub async fn create(
     Ok((key, code))
 }
 
-async fn header(db: &Db) -> Result<VaultHeader, VaultError> {
+pub async fn header(db: &Db) -> Result<VaultHeader, VaultError> {
     let bytes = db.header().await?.ok_or(VaultError::NoVault)?;
     Ok(VaultHeader::from_bytes(&bytes)?)
 }

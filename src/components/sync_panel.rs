@@ -148,10 +148,42 @@ pub fn AccountSection() -> impl IntoView {
     view! {
         <section class="account" aria-labelledby="sync-title">
             <h2 id="sync-title">{move || state.t(Msg::SyncTitle)}</h2>
+            <AccountRecoveryCode/>
             <Show when=signed_in fallback=move || view! { <AccountForm/> }>
                 <SignedIn/>
             </Show>
         </section>
+    }
+}
+
+/// The account's new recovery code, shown once right after sign-up.
+#[component]
+fn AccountRecoveryCode() -> impl IntoView {
+    let state = use_app();
+    let saved = RwSignal::new(false);
+    move || {
+        state.sync_status.track();
+        let code = state
+            .recovery_code
+            .with_value(|c| c.as_ref().map(|c| c.to_string()))?;
+        Some(view! {
+            <div class="card recovery" role="region" aria-labelledby="account-code-title">
+                <h3 id="account-code-title">{move || state.t(Msg::AccountRecoveryTitle)}</h3>
+                <p>{move || state.t(Msg::AccountRecoveryText)}</p>
+                <p class="recovery-code" data-testid="account-recovery-code"
+                    aria-label=move || state.t(Msg::RecoveryCode)>{code}</p>
+                <label class="inline">
+                    <input type="checkbox" prop:checked=saved on:change=move |ev| saved.set(event_target_checked(&ev))/>
+                    {move || state.t(Msg::RecoverySaved)}
+                </label>
+                <button type="button" class="primary" disabled=move || !saved.get() on:click=move |_| {
+                    state.recovery_code.set_value(None);
+                    saved.set(false);
+                    // Re-render without the code.
+                    state.sync_status.update(|_| {});
+                }>{move || state.t(Msg::Done)}</button>
+            </div>
+        })
     }
 }
 
@@ -176,15 +208,18 @@ fn AccountForm() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             let result = if again {
-                account::sign_in_again(state, &account, &pass).await
+                account::sign_in_again(state, &account, &pass)
+                    .await
+                    .map(|()| None)
             } else {
                 account::create_account(state, &account, &pass).await
             };
             working.set(false);
             match result {
-                Ok(()) => {
+                Ok(code) => {
                     passphrase.set(String::new());
-                    if !again {
+                    if let Some(code) = code {
+                        state.recovery_code.set_value(Some(code.to_display()));
                         state.say(state.t(Msg::AccountCreated));
                     }
                 }

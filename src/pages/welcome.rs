@@ -1,9 +1,10 @@
 //! First visit: create the vault, or sign in to an existing account.
 
-use crate::account::{flow_error_text, sign_in_new_device};
+use crate::account::{flow_error_text, recover_new_device, sign_in_new_device};
 use crate::components::passphrase_choice::{PassphraseChoice, PassphraseChoiceFields};
 use crate::components::passphrase_field::PassphraseField;
 use crate::pages::unlock::error_text;
+use crate::pages::unlock::open_vault;
 use crate::state::{Phase, Session, use_app};
 use crate::vault;
 use coffer_core::i18n::Msg;
@@ -34,6 +35,9 @@ fn SignInForm() -> impl IntoView {
     let state = use_app();
     let name = RwSignal::new(String::new());
     let passphrase = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let use_recovery = RwSignal::new(false);
+    let choice = PassphraseChoice::default();
     let error = RwSignal::new(None::<String>);
     let working = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -41,11 +45,34 @@ fn SignInForm() -> impl IntoView {
         if working.get_untracked() {
             return;
         }
-        let pass = Passphrase::new(passphrase.get_untracked());
+        let recovery = use_recovery.get_untracked();
+        if recovery && !choice.ready() {
+            return;
+        }
+        let pass = if recovery {
+            choice.passphrase()
+        } else {
+            Passphrase::new(passphrase.get_untracked())
+        };
         let account = name.get_untracked();
+        let code_text = code.get_untracked();
         working.set(true);
         error.set(None);
         spawn_local(async move {
+            if recovery {
+                match recover_new_device(state, &account, &code_text, &pass).await {
+                    Ok(()) => {
+                        code.set(String::new());
+                        choice.clear();
+                        open_vault(state).await;
+                    }
+                    Err(e) => {
+                        error.set(Some(flow_error_text(&e, state.locale.get_untracked())));
+                        working.set(false);
+                    }
+                }
+                return;
+            }
             match sign_in_new_device(state, &account, &pass).await {
                 Ok(code) => {
                     passphrase.set(String::new());
@@ -61,16 +88,28 @@ fn SignInForm() -> impl IntoView {
     };
     view! {
         <section class="card narrow" aria-labelledby="signin-title">
-            <h1 id="signin-title">{move || state.t(Msg::SignInTitle)}</h1>
-            <p>{move || state.t(Msg::SignInIntro)}</p>
+            <h1 id="signin-title">{move || if use_recovery.get() { state.t(Msg::RecoverSignInTitle) } else { state.t(Msg::SignInTitle) }}</h1>
+            <p>{move || if use_recovery.get() { state.t(Msg::RecoverSignInIntro) } else { state.t(Msg::SignInIntro) }}</p>
             <form on:submit=on_submit novalidate=true>
                 <div class="field">
                     <label for="signin-account">{move || state.t(Msg::AccountName)}</label>
                     <input id="signin-account" type="email" autocomplete="username" required=true
                         aria-describedby="signin-error" bind:value=name/>
                 </div>
-                <PassphraseField id="signin-passphrase" label=Msg::Passphrase value=passphrase
-                    autocomplete="current-password" described_by="signin-error"/>
+                <Show
+                    when=move || use_recovery.get()
+                    fallback=move || view! {
+                        <PassphraseField id="signin-passphrase" label=Msg::Passphrase value=passphrase
+                            autocomplete="current-password" described_by="signin-error"/>
+                    }
+                >
+                    <div class="field">
+                        <label for="signin-recovery">{move || state.t(Msg::RecoveryCode)}</label>
+                        <input id="signin-recovery" type="text" autocomplete="off" autocapitalize="characters"
+                            spellcheck="false" aria-describedby="signin-error" bind:value=code/>
+                    </div>
+                    <PassphraseChoiceFields choice=choice label=Msg::NewPassphrase/>
+                </Show>
                 <p id="signin-error" class="form-error" role="alert">{move || error.get()}</p>
                 <button type="submit" class="primary" disabled=move || working.get()>
                     {move || if working.get() { state.t(Msg::SigningIn) } else { state.t(Msg::SignIn) }}
@@ -79,6 +118,12 @@ fn SignInForm() -> impl IntoView {
                     <progress aria-label=move || state.t(Msg::SigningIn)></progress>
                 </Show>
             </form>
+            <button type="button" class="link" on:click=move |_| {
+                use_recovery.update(|r| *r = !*r);
+                error.set(None);
+            }>
+                {move || if use_recovery.get() { state.t(Msg::UsePassphrase) } else { state.t(Msg::UseRecoveryCode) }}
+            </button>
         </section>
     }
 }

@@ -6,14 +6,16 @@
 // log hold none of the values typed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
+import { startServer, tempDir, removeDir, filesUnder, findIn } from './support.mjs';
 import {
-  startServer, launchBrowser, tempDir, removeDir, filesUnder, findIn, collectConsole,
-} from './support.mjs';
+  devices, openDevice as open, closeDevices, accessibility, passRecovery, createVault, saveContact, edit,
+  waitSynced, eventually,
+} from './devices.mjs';
 
 const ACCOUNT = 'sales.team@coffer.example';
 const PASSPHRASE = 'amber otters juggle seven quiet lanterns';
 const NEW_PASSPHRASE = 'copper finches hum beneath eleven bridges';
+const RECOVERED_PASSPHRASE = 'seven marble kites drift over the delta';
 
 const LI = { full: '李娜', email: 'li.na@shanghai-maoyi.example', company: '上海贸易有限公司', job: '销售总监', notes: '喜欢下午开会' };
 const OMAR = { given: 'Omar', family: 'Haddad', email: 'omar@cedar-logistics.example', company: 'Cedar Logistics', job: 'Fleet manager', notes: 'Renewal due in March' };
@@ -26,89 +28,11 @@ const PLAINTEXT = [
   LI.full, LI.email, LI.company, LI.job, LI.notes,
   OMAR.given, OMAR.family, OMAR.email, OMAR.company, OMAR.job, OMAR.notes,
   LIVE_JOB, OFFLINE_A_NOTES, OFFLINE_B_COMPANY, JOB_A, JOB_B,
-  PASSPHRASE, NEW_PASSPHRASE,
+  PASSPHRASE, NEW_PASSPHRASE, RECOVERED_PASSPHRASE,
 ];
 
 let server;
 let dataDir;
-const devices = {};
-
-async function openDevice(name) {
-  const profile = tempDir(`coffer-e2e-${name}-`);
-  const context = await launchBrowser(profile);
-  const page = context.pages()[0] ?? (await context.newPage());
-  const consoleLines = collectConsole(page);
-  page.on('dialog', (dialog) => dialog.accept());
-  devices[name] = { profile, context, page, consoleLines };
-  await page.goto(server.url);
-  return page;
-}
-
-async function accessibility(page, name) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), [], `accessibility violations on ${name}`);
-}
-
-async function passRecovery(page) {
-  await page.getByTestId('recovery-code').waitFor();
-  await page.getByLabel('I have stored the recovery code safely').check();
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByRole('heading', { name: 'Contacts', exact: true }).waitFor();
-}
-
-async function saveContact(page, c) {
-  await page.getByRole('button', { name: 'New contact' }).click();
-  if (c.given) await page.getByLabel('Given name').fill(c.given);
-  if (c.family) await page.getByLabel('Family name').fill(c.family);
-  if (c.full) await page.getByLabel('Full name (one field)').fill(c.full);
-  await page.getByLabel('Email 1', { exact: true }).fill(c.email);
-  await page.getByLabel('Company').fill(c.company);
-  await page.getByLabel('Job title').fill(c.job);
-  await page.getByLabel('Notes').fill(c.notes);
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await page.getByText('Contact saved.').waitFor();
-}
-
-async function edit(page, name, fields) {
-  await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
-  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await page.getByText('Contact saved.').first().waitFor();
-}
-
-function syncState(page) {
-  return page.locator('#sync-status').getAttribute('data-state');
-}
-
-async function waitSynced(page) {
-  await page.waitForFunction(() => document.querySelector('#sync-status')?.dataset.state === 'synced', null, { timeout: 15000 });
-}
-
-/// The contact's current values as the editor shows them, and its history.
-async function readContact(page, name) {
-  await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
-  const values = {
-    job: await page.getByLabel('Job title').inputValue(),
-    company: await page.getByLabel('Company').inputValue(),
-    notes: await page.getByLabel('Notes').inputValue(),
-  };
-  await page.locator('#record-history summary').click();
-  const history = await page.locator('#record-history').innerText();
-  await page.getByRole('button', { name: 'Cancel' }).click();
-  return { values, history };
-}
-
-/// Opens the contact until `check(values)` holds (sync may still be on its
-/// way), then returns what the editor showed.
-async function eventually(page, name, check, timeout = 15000) {
-  const until = Date.now() + timeout;
-  for (;;) {
-    const seen = await readContact(page, name);
-    if (check(seen.values) || Date.now() > until) return seen;
-    await page.waitForTimeout(250);
-  }
-}
 
 before(async () => {
   dataDir = tempDir('coffer-e2e-sync-data-');
@@ -116,22 +40,20 @@ before(async () => {
 });
 
 after(async () => {
-  for (const d of Object.values(devices)) {
-    if (process.env.COFFER_E2E_DEBUG) console.log(d.consoleLines.join('\n'));
-    await d.context.close();
-    removeDir(d.profile);
-  }
+  await closeDevices();
   await server?.stop();
   removeDir(dataDir);
 });
 
 test('two devices of one account stay in sync through a server that sees only ciphertext', async (t) => {
+  const openDevice = (name) => open(server.url, name);
   let a;
   let b;
+  let accountCode;
 
   await t.test('an existing vault signs up for an account and uploads its contacts', async () => {
     a = await openDevice('a');
-    await page_createVault(a);
+    await createVault(a, PASSPHRASE);
     await saveContact(a, LI);
     await saveContact(a, OMAR);
     await a.waitForFunction(() => document.querySelector('#sync-status')?.dataset.state === 'local');
@@ -143,6 +65,13 @@ test('two devices of one account stay in sync through a server that sees only ci
     await a.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await a.getByRole('button', { name: 'Create account' }).click();
     await a.getByText(`Signed in as ${ACCOUNT}.`).waitFor({ timeout: 30000 });
+    // The account's recovery code is shown once, and replaces the vault's.
+    accountCode = (await a.getByTestId('account-recovery-code').textContent()).trim();
+    assert.match(accountCode, /^[0-9A-Z]{4}(-[0-9A-Z]{1,4}){5,7}$/);
+    await accessibility(a, 'settings with a new account');
+    await a.getByLabel('I have stored the recovery code safely').check();
+    await a.getByRole('button', { name: 'Done' }).click();
+    assert.equal(await a.getByTestId('account-recovery-code').count(), 0);
     await waitSynced(a);
     await accessibility(a, 'settings with an account');
   });
@@ -253,6 +182,32 @@ test('two devices of one account stay in sync through a server that sees only ci
     assert.equal(seen.values.notes, 'Edited after being signed out');
   });
 
+  await t.test('with the passphrase forgotten, the recovery code signs in on a new device', async () => {
+    const d = await openDevice('d');
+    await d.getByRole('button', { name: 'I already have an account' }).click();
+    await d.getByRole('button', { name: 'Forgot it? Use the recovery code' }).click();
+    await d.getByRole('heading', { name: 'Sign in with your recovery code' }).waitFor();
+    await accessibility(d, 'recovery sign-in');
+    await d.getByLabel('Account name (e-mail)').fill(ACCOUNT);
+    await d.getByLabel('Recovery code', { exact: true }).fill(accountCode.toLowerCase().replaceAll('-', ' '));
+    await d.getByLabel('New passphrase', { exact: true }).fill(RECOVERED_PASSPHRASE);
+    await d.getByLabel('Repeat passphrase').fill(RECOVERED_PASSPHRASE);
+    await d.getByRole('button', { name: 'Sign in' }).click();
+    await d.getByText('1 contacts').waitFor({ timeout: 30000 });
+    await waitSynced(d);
+    // The recovered passphrase is now the account's: the previous one fails.
+    const e = await openDevice('e');
+    await e.getByRole('button', { name: 'I already have an account' }).click();
+    await e.getByLabel('Account name (e-mail)').fill(ACCOUNT);
+    await e.getByLabel('Passphrase', { exact: true }).fill(NEW_PASSPHRASE);
+    await e.getByRole('button', { name: 'Sign in' }).click();
+    await e.getByText('Wrong account name or passphrase.').waitFor({ timeout: 30000 });
+    await e.getByLabel('Passphrase', { exact: true }).fill(RECOVERED_PASSPHRASE);
+    await e.getByRole('button', { name: 'Sign in' }).click();
+    await passRecovery(e);
+    await e.getByText('1 contacts').waitFor({ timeout: 15000 });
+  });
+
   await t.test('the server stored and logged nothing the users typed', async () => {
     await server.stop();
     const files = filesUnder(dataDir).map((f) => ({ where: f.path, bytes: f.bytes }));
@@ -262,10 +217,3 @@ test('two devices of one account stay in sync through a server that sees only ci
   });
 });
 
-async function page_createVault(page) {
-  await page.getByRole('heading', { name: 'Create your vault' }).waitFor();
-  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-  await page.getByLabel('Repeat passphrase').fill(PASSPHRASE);
-  await page.getByRole('button', { name: 'Create vault' }).click();
-  await passRecovery(page);
-}

@@ -339,6 +339,17 @@ messages! {
     DeviceSignOut => ("Sign out", "退出登录"),
     DeviceSignedOut => ("That device was signed out.", "该设备已退出登录。"),
     DeviceUnknown => ("Unknown browser", "未知浏览器"),
+    AccountRecoveryTitle => ("Your account's recovery code", "您账户的恢复码"),
+    AccountRecoveryText => (
+        "It replaces this vault's earlier recovery code. If you forget your passphrase, it signs in on a new device. Store it somewhere safe: it is shown only now.",
+        "它将取代此保险库之前的恢复码。如果忘记密码短语，可用它在新设备上登录。请妥善保存：它只显示这一次。",
+    ),
+    Done => ("Done", "完成"),
+    RecoverSignInTitle => ("Sign in with your recovery code", "使用恢复码登录"),
+    RecoverSignInIntro => (
+        "Enter your account name and recovery code, then choose a new passphrase. It becomes your account's passphrase on every device.",
+        "请输入账户名和恢复码，然后设置新的密码短语。新密码短语将用于您在所有设备上的账户。",
+    ),
     PassphraseChangedAccount => (
         "Passphrase changed on this device and for your account.",
         "已更改本设备及账户的密码短语。",
