@@ -442,8 +442,8 @@ pub fn print_table(backend: &str, f: &Figures, sizes: Sizes) {
     println!();
     println!("sync bench on {backend}");
     println!(
-        "  {:<34} {:>16} {:>10} {:>10}   {:<28} {}",
-        "workload", "coffer", "p50", "p99", "peer", "coffer/peer"
+        "  {:<34} {:>16} {:>10} {:>10}   {:<28} coffer/peer",
+        "workload", "coffer", "p50", "p99", "peer"
     );
     let row = |name: String, ours: String, timed: &Timed, peer: &str, ratio: String| {
         println!(
