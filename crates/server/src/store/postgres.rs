@@ -1,6 +1,6 @@
 //! The PostgreSQL backend, for when one machine is not enough. A push locks
-//! its collection's row in `collections` (`SELECT … FOR UPDATE`) before it
-//! reads any record head, so pushes to one collection run one after another
+//! its collection's row in `collections` (an upsert that rewrites it) before
+//! it reads any record head, so pushes to one collection run one after another
 //! while pushes to different collections run in parallel. Durability is the
 //! server's own (`synchronous_commit`, replication): the operator's call.
 
@@ -62,26 +62,21 @@ impl PostgresStore {
         items: &[PushItem],
     ) -> Result<PushOutcome, StoreError> {
         let mut tx = self.pool.begin().await.map_err(StoreError::Query)?;
-        // A first push has no row to lock yet: create it at seq 0. Two first
-        // pushes racing here both end up waiting on the same row below.
-        sqlx::query(
+        // Lock the collection's row and read its head in one round trip: a
+        // first push creates it at seq 0, a later one "updates" it to itself,
+        // which takes the row lock (two first pushes racing both end up
+        // waiting on the same row). The record heads must be read in a later
+        // statement: under READ COMMITTED only a statement that starts after
+        // the lock was granted sees what the previous holder committed.
+        let chain: Option<(i64, Vec<u8>)> = sqlx::query_as(
             "INSERT INTO collections (account, collection, head_seq, head_link) \
-             VALUES ($1, $2, 0, $3) ON CONFLICT (account, collection) DO NOTHING",
+             VALUES ($1, $2, 0, $3) ON CONFLICT (account, collection) \
+             DO UPDATE SET head_seq = collections.head_seq \
+             RETURNING head_seq, head_link",
         )
         .bind(account.as_str())
         .bind(collection)
         .bind(&GENESIS_LINK[..])
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::Query)?;
-        // Under READ COMMITTED each later statement sees everything committed
-        // before the lock was granted, so the heads read below are current.
-        let chain: Option<(i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT head_seq, head_link FROM collections \
-             WHERE account = $1 AND collection = $2 FOR UPDATE",
-        )
-        .bind(account.as_str())
-        .bind(collection)
         .fetch_optional(&mut *tx)
         .await
         .map_err(StoreError::Query)?;
@@ -117,18 +112,7 @@ impl PostgresStore {
         };
         // `plan_push` returns one revision per item, and items is not empty.
         let last = planned.last().ok_or(StoreError::Corrupt("an empty plan"))?;
-        sqlx::query(
-            "UPDATE collections SET head_seq = $3, head_link = $4 \
-             WHERE account = $1 AND collection = $2",
-        )
-        .bind(account.as_str())
-        .bind(collection)
-        .bind(to_i64(last.seq)?)
-        .bind(&last.link[..])
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::Query)?;
-        insert_revisions(&mut tx, account, collection, &planned, items).await?;
+        insert_revisions(&mut tx, account, collection, &planned, items, last).await?;
         tx.commit().await.map_err(StoreError::Query)?;
         Ok(PushOutcome::Accepted(
             planned.iter().map(Assigned::from).collect(),
@@ -185,14 +169,15 @@ impl PostgresStore {
     }
 }
 
-/// All of a push's revisions in one statement (one round trip), as arrays
-/// unnested into rows.
+/// All of a push's revisions, as arrays unnested into rows, and the
+/// collection's new head, in one statement (one round trip).
 async fn insert_revisions(
     conn: &mut PgConnection,
     account: &AccountId,
     collection: &str,
     planned: &[revision::NewRevision],
     items: &[PushItem],
+    last: &revision::NewRevision,
 ) -> Result<(), StoreError> {
     let seqs = planned
         .iter()
@@ -211,7 +196,9 @@ async fn insert_revisions(
     let blob_hashes: Vec<&[u8]> = planned.iter().map(|new| &new.blob_hash[..]).collect();
     let links: Vec<&[u8]> = planned.iter().map(|new| &new.link[..]).collect();
     sqlx::query(
-        "INSERT INTO revisions (account, collection, seq, record_id, revision, parent_hash, \
+        "WITH moved AS (UPDATE collections SET head_seq = $10, head_link = $11 \
+         WHERE account = $1 AND collection = $2) \
+         INSERT INTO revisions (account, collection, seq, record_id, revision, parent_hash, \
          blob, blob_hash, link) \
          SELECT $1, $2, s, r, v, p, b, h, l FROM UNNEST($3::bigint[], $4::bytea[], \
          $5::bigint[], $6::bytea[], $7::bytea[], $8::bytea[], $9::bytea[]) AS t(s, r, v, p, b, h, l)",
@@ -225,6 +212,8 @@ async fn insert_revisions(
     .bind(&blobs)
     .bind(&blob_hashes)
     .bind(&links)
+    .bind(to_i64(last.seq)?)
+    .bind(&last.link[..])
     .execute(&mut *conn)
     .await
     .map_err(StoreError::Query)?;
