@@ -66,7 +66,11 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             // Writers queue behind each other instead of failing at once.
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // Rows come from the connection's own thread through a bounded
+            // channel; sized for a whole pull page, the thread does not
+            // stall and wake the reader every 50 rows (the default).
+            .row_buffer_size(revision::MAX_PULL_LIMIT as usize + 1);
         let path = options.get_filename().to_owned();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|error| StoreError::CreateDir {
