@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::Connection as _;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 
@@ -21,6 +22,9 @@ account_methods!(PostgresStore);
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// How long a pooled connection may sit idle before it is pinged on use.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
 #[derive(Clone, Debug)]
 pub(super) struct PostgresStore {
     pool: PgPool,
@@ -33,6 +37,18 @@ impl PostgresStore {
             .max_connections(10)
             // A health check must answer, not hang, when the pool is stuck.
             .acquire_timeout(Duration::from_secs(5))
+            // Ping only connections that sat idle (as HikariCP's alive
+            // bypass window does): one just returned to the pool is alive,
+            // and a ping before every use is a round trip per query.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > IDLE_BEFORE_PING {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options.clone())
             .await
             .map_err(StoreError::Open)?;
