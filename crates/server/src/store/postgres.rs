@@ -99,10 +99,16 @@ impl PostgresStore {
         let chain = super::chain_head_from_row(chain)?;
 
         let ids: Vec<&[u8]> = items.iter().map(|item| &item.record_id[..]).collect();
+        // One probe of the (account, collection, record_id, revision) index
+        // per pushed id. `DISTINCT ON … record_id = ANY($3)` let the
+        // planner (with a generic plan) walk the whole collection instead:
+        // 7-10 ms a push at 10,000 records, growing with the collection.
         let rows: Vec<(Vec<u8>, i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT DISTINCT ON (record_id) record_id, revision, blob_hash FROM revisions \
-             WHERE account = $1 AND collection = $2 AND record_id = ANY($3) \
-             ORDER BY record_id, revision DESC",
+            "SELECT head.record_id, head.revision, head.blob_hash \
+             FROM UNNEST($3::bytea[]) AS pushed(record_id) \
+             CROSS JOIN LATERAL (SELECT record_id, revision, blob_hash FROM revisions \
+             WHERE account = $1 AND collection = $2 AND record_id = pushed.record_id \
+             ORDER BY revision DESC LIMIT 1) AS head",
         )
         .bind(account.as_str())
         .bind(collection)
