@@ -439,8 +439,13 @@ fn times(ours: f64, theirs: f64) -> String {
 }
 
 pub fn print_table(backend: &str, f: &Figures, sizes: Sizes) {
+    // Client, server and database share the machine: a busy one shows.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!();
-    println!("sync bench on {backend}");
+    println!(
+        "sync bench on {backend} (load average after: {})",
+        load.split(' ').take(3).collect::<Vec<_>>().join(" ")
+    );
     println!(
         "  {:<34} {:>16} {:>10} {:>10}   {:<28} coffer/peer",
         "workload", "coffer", "p50", "p99", "peer"
