@@ -18,6 +18,8 @@ mod postgres_cluster;
 #[path = "../tests/support/mod.rs"]
 #[allow(dead_code)]
 mod support;
+#[path = "sync/table.rs"]
+mod table;
 #[path = "sync/workload.rs"]
 mod workload;
 
@@ -67,13 +69,13 @@ fn main() {
     if only("sqlite") {
         let sandbox = Sandbox::with_app();
         let figures = runtime.block_on(run_on(&sandbox, None, sizes));
-        workload::print_table("SQLite (WAL, synchronous=FULL)", &figures, sizes);
+        table::print_table("SQLite (WAL, synchronous=FULL)", &figures, sizes);
     }
     if only("postgres") {
         let sandbox = Sandbox::with_app();
         let url = runtime.block_on(postgres_cluster::durable_cluster().create_database());
         let figures = runtime.block_on(run_on(&sandbox, Some(&url), sizes));
-        workload::print_table(
+        table::print_table(
             "PostgreSQL (fsync=on, synchronous_commit=on)",
             &figures,
             sizes,
