@@ -5,7 +5,25 @@ use crate::sh::Cmd;
 use crate::{build_app, root};
 use std::io::Write;
 
+/// The browser benchmark, then the sync benchmark.
 pub fn all(quick: bool) -> Result<(), String> {
+    browser(quick)?;
+    sync(quick)
+}
+
+/// The sync benchmark alone (`--sync`): the release-built server over HTTP
+/// on SQLite and on PostgreSQL, next to the peers' figures.
+pub fn sync(quick: bool) -> Result<(), String> {
+    // PostgreSQL's server binaries come from Debian.
+    setup::debian_packages()?;
+    let mut args = vec!["bench", "-p", "coffer-server", "--bench", "sync"];
+    if quick {
+        args.extend(["--", "--quick"]);
+    }
+    Cmd::new("cargo").args(args).cwd(root()).run()
+}
+
+fn browser(quick: bool) -> Result<(), String> {
     setup::all()?;
     build_app()?;
     wasm_size()?;

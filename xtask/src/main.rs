@@ -21,7 +21,9 @@ commands:
   run [SERVER ARGS]   install what is missing, build (release), start the server
                       (args go to coffer-server, e.g. -- --port 9000)
   test                install what is missing and run every test
-  bench [--quick]     print benchmark figures (browser unlock/list/search, wasm size)
+  bench [--quick] [--sync]
+                      print benchmark figures (browser unlock/list/search, wasm size,
+                      then server sync on SQLite and PostgreSQL; --sync: only sync)
   setup               only install the tools
   build               only build the app (dist/) and the server (release)
 ";
@@ -33,7 +35,14 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "run" => run(&rest),
         "test" => test::all(),
-        "bench" => bench::all(rest.iter().any(|a| a == "--quick")),
+        "bench" => {
+            let quick = rest.iter().any(|a| a == "--quick");
+            if rest.iter().any(|a| a == "--sync") {
+                bench::sync(quick)
+            } else {
+                bench::all(quick)
+            }
+        }
         "setup" => setup::all(),
         "build" => setup::all().and_then(|()| build_release()),
         "" | "help" | "--help" | "-h" => {

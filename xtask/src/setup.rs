@@ -50,7 +50,7 @@ fn wasm_target() -> Result<(), String> {
         .run()
 }
 
-fn debian_packages() -> Result<(), String> {
+pub fn debian_packages() -> Result<(), String> {
     let mut missing = Vec::new();
     if !Path::new(CHROMIUM).exists() {
         missing.push("chromium");

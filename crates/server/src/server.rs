@@ -16,6 +16,7 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
+use axum::serve::ListenerExt as _;
 use coffer_account::ServerSetup;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
@@ -241,6 +242,13 @@ pub async fn run(config: Config) -> Result<(), ServerError> {
             error,
         })?;
     let address = listener.local_addr().map_err(ServerError::Serve)?;
+    // Answers go out as soon as they are written, not after the client's
+    // delayed ACK of the previous segment (Nagle).
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    });
     let store = Store::open(&config.database(&data_dir)).await?;
     let setup = login::load_setup(&store).await?;
     let state = Arc::new(AppState::new(

@@ -118,7 +118,7 @@ impl Store {
             return Ok(PushOutcome::Accepted(Vec::new()));
         }
         match &self.backend {
-            Backend::Sqlite(store) => store.push(account, collection, &items).await,
+            Backend::Sqlite(store) => store.push(account, collection, items).await,
             Backend::Postgres(store) => store.push(account, collection, &items).await,
         }
     }

@@ -57,6 +57,9 @@ pub struct SessionRow {
     pub user_agent: Option<String>,
 }
 
+/// How stale a session's `last_seen_at` may get before a request writes it.
+pub const LAST_SEEN_RESOLUTION_SECS: i64 = 60;
+
 pub(super) type SessionTuple = (String, String, i64, i64, i64, Option<String>);
 
 pub(super) fn session_row(
@@ -412,17 +415,33 @@ macro_rules! account_methods {
                 now: i64,
             ) -> Result<Option<SessionRow>, StoreError> {
                 let row: Option<SessionTuple> = sqlx::query_as(
-                    "UPDATE sessions SET last_seen_at = $2 \
-                     WHERE token_hash = $1 AND expires_at > $2 \
-                     RETURNING session_id, account, created_at, last_seen_at, expires_at, \
-                     user_agent",
+                    "SELECT session_id, account, created_at, last_seen_at, expires_at, \
+                     user_agent FROM sessions WHERE token_hash = $1 AND expires_at > $2",
                 )
                 .bind(&token_hash[..])
                 .bind(now)
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(StoreError::Query)?;
-                Ok(row.map(session_row))
+                let Some(mut row) = row.map(session_row) else {
+                    return Ok(None);
+                };
+                // Writing on every request would make each pull a durable
+                // write (an fsync, and SQLite's one write lock); a sessions
+                // list needs the time to the minute, not to the request.
+                if now - row.last_seen_at >= $crate::store::accounts::LAST_SEEN_RESOLUTION_SECS {
+                    sqlx::query(
+                        "UPDATE sessions SET last_seen_at = $2 \
+                         WHERE token_hash = $1 AND last_seen_at < $2",
+                    )
+                    .bind(&token_hash[..])
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::Query)?;
+                    row.last_seen_at = now;
+                }
+                Ok(Some(row))
             }
 
             pub(super) async fn sessions(
