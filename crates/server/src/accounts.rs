@@ -222,6 +222,11 @@ async fn start_login(
             retry_after_seconds: crate::ratelimit::RetryAfter(left).seconds(),
         });
     }
+    // Each start is one guess: with OPAQUE a client learns that its
+    // passphrase is wrong from this response alone and need never send a
+    // finish. So a start counts as a failure until a finish succeeds (which
+    // forgets the account's failures).
+    accounts.failed(&state.store, name, wire::unix_now()).await?;
     let (login, response) = match kind {
         LoginKind::Passphrase => {
             let record = state.store.account(name).await?;
@@ -324,9 +329,7 @@ async fn finish_login(
     match coffer_account::login_finish(pending.state, &finalization) {
         Ok(_session_key) => {}
         Err(AccountError::LoginFailed) => {
-            accounts
-                .failed(&state.store, &account, wire::unix_now())
-                .await?;
+            // Already counted when the login started.
             tracing::info!(account = %account_tag(&account), ?kind, "login failed");
             return Err(ApiError::LoginFailed);
         }
@@ -347,9 +350,8 @@ async fn finish_login(
     match factors::check_login_totp(state, &account, body.totp.as_deref()).await {
         Ok(()) => {}
         Err(TotpRefusal::Wrong) => {
-            accounts
-                .failed(&state.store, &account, wire::unix_now())
-                .await?;
+            // Counted as a failure when the login started; only a success
+            // clears it.
             tracing::info!(account = %account_tag(&account), "wrong second-factor code");
             return Err(ApiError::TotpInvalid);
         }

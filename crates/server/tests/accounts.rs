@@ -826,6 +826,44 @@ async fn repeated_failures_lock_the_account() {
     log_in(&server, BOB, PASSPHRASE).await.unwrap();
 }
 
+/// An OPAQUE client learns that its passphrase is wrong from the start's
+/// answer and need never send a finish; such guesses must count too.
+#[tokio::test]
+async fn guesses_that_never_finish_count_towards_the_lockout() {
+    let setup = Setup::sqlite();
+    let server = setup.start(&[
+        "--login-rate-per-minute",
+        "0",
+        "--login-ip-rate-per-minute",
+        "0",
+        "--login-lockout-failures",
+        "3",
+    ]);
+    assert_eq!(sign_up(&server, ALICE, PASSPHRASE).await.0, 201);
+    for guess in ["first guess", "second guess", "third guess"] {
+        let (login, request) = ClientLogin::start(&name(ALICE), guess).unwrap();
+        let (status, body) = post_json(
+            &server,
+            "/api/login/start",
+            json!({ "account": ALICE, "request": b64(&request) }),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let response = unb64(&body["response"]);
+        assert!(matches!(
+            login.finish(&response, guess),
+            Err(AccountError::WrongPassphrase)
+        ));
+        // ...and the client walks away without a finish.
+    }
+    match log_in(&server, ALICE, PASSPHRASE).await {
+        Login::StartRefused(status, body) => {
+            assert_eq!((status, code(&body)), (429, "account_locked"), "{body}");
+        }
+        _ => panic!("abandoned guesses did not count"),
+    }
+}
+
 #[tokio::test]
 async fn malformed_requests_get_precise_codes() {
     let setup = Setup::sqlite();
