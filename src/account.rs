@@ -35,6 +35,12 @@ impl From<AccountError> for FlowError {
 }
 
 /// A message for the user, in `locale`.
+/// Whether the server asks for (or refused) the authenticator code, so the
+/// form should show its field.
+pub fn needs_totp(error: &FlowError) -> bool {
+    matches!(error, FlowError::Api(e) if matches!(e.code(), Some("totp_required" | "totp_invalid")))
+}
+
 pub fn flow_error_text(error: &FlowError, locale: Locale) -> String {
     let seconds = |s: &Option<u32>| s.unwrap_or(1).to_string();
     let msg = match error {
@@ -50,6 +56,10 @@ pub fn flow_error_text(error: &FlowError, locale: Locale) -> String {
                 code, retry_after, ..
             } => match code.as_str() {
                 "account_exists" => Msg::AccountExists,
+                "totp_required" => Msg::TotpRequired,
+                "totp_invalid" => Msg::TotpInvalid,
+                "totp_enabled" => Msg::TotpAlreadyOn,
+                "ip_not_allowed" => Msg::IpNotAllowed,
                 "login_failed" => Msg::LoginFailed,
                 "invalid_account_name" => Msg::InvalidAccountName,
                 "account_locked" => {
@@ -105,7 +115,7 @@ pub async fn create_account(
     let mut bundle = KeyBundle::generate()?;
     bundle.user_key = *key.secret_bytes();
     api::sign_up(&account, passphrase.as_str(), &bundle).await?;
-    let (session, _) = api::log_in(&account, passphrase.as_str()).await?;
+    let (session, _) = api::log_in(&account, passphrase.as_str(), None).await?;
     let code = RecoveryCode::try_generate().map_err(VaultError::from)?;
     api::set_recovery_code(&session.token, &account, &code.to_display(), &bundle).await?;
     let header = vault::header(&db).await?;
@@ -129,6 +139,7 @@ pub async fn recover_new_device(
     name: &str,
     code_text: &str,
     new_passphrase: &Passphrase,
+    totp: Option<&str>,
 ) -> Result<(), FlowError> {
     let account = parse_name(name)?;
     let code = RecoveryCode::parse(code_text).map_err(VaultError::from)?;
@@ -138,7 +149,7 @@ pub async fn recover_new_device(
     if vault::has_vault(&db).await? {
         return Err(FlowError::Vault(VaultError::VaultExists));
     }
-    let (session, bundle) = api::log_in_with_recovery(&account, &code.to_display()).await?;
+    let (session, bundle) = api::log_in_with_recovery(&account, &code.to_display(), totp).await?;
     api::change_passphrase(&session.token, &account, new_passphrase.as_str(), &bundle).await?;
     let key = VaultKey::from_secret(Zeroizing::new(bundle.user_key));
     let header = VaultHeader::create_for_key(new_passphrase, KdfParams::DEFAULT, &key, &code)
@@ -159,6 +170,7 @@ pub async fn sign_in_new_device(
     state: AppState,
     name: &str,
     passphrase: &Passphrase,
+    totp: Option<&str>,
 ) -> Result<RecoveryCode, FlowError> {
     let account = parse_name(name)?;
     let Some(db) = state.db() else {
@@ -167,7 +179,7 @@ pub async fn sign_in_new_device(
     if vault::has_vault(&db).await? {
         return Err(FlowError::Vault(VaultError::VaultExists));
     }
-    let (session, bundle) = api::log_in(&account, passphrase.as_str()).await?;
+    let (session, bundle) = api::log_in(&account, passphrase.as_str(), totp).await?;
     let key = VaultKey::from_secret(Zeroizing::new(bundle.user_key));
     // The account's recovery code is not known here: this device gets its
     // own, shown once like when a vault is created.
@@ -188,12 +200,13 @@ pub async fn sign_in_again(
     state: AppState,
     name: &str,
     passphrase: &Passphrase,
+    totp: Option<&str>,
 ) -> Result<(), FlowError> {
     let account = parse_name(name)?;
     let (Some(key), Some(sync)) = (state.key(), state.sync()) else {
         return Ok(());
     };
-    let (session, bundle) = api::log_in(&account, passphrase.as_str()).await?;
+    let (session, bundle) = api::log_in(&account, passphrase.as_str(), totp).await?;
     if bundle.user_key != *key.secret_bytes() {
         // Another account's data must never be merged into this vault.
         return Err(FlowError::Api(ApiError::Account(

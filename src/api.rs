@@ -176,6 +176,14 @@ struct LoggedIn {
     wrapped_bundle: String,
 }
 
+fn finish_body(login_id: &str, finalization: &[u8], totp: Option<&str>) -> serde_json::Value {
+    let mut body = json!({ "login_id": login_id, "finalization": b64(finalization) });
+    if let Some(code) = totp.map(str::trim).filter(|c| !c.is_empty()) {
+        body["totp"] = json!(code);
+    }
+    body
+}
+
 /// Creates the account on the server: OPAQUE registration with `passphrase`
 /// (the normalised one), and `bundle` wrapped under its export key.
 pub async fn sign_up(
@@ -206,10 +214,12 @@ pub async fn sign_up(
     Ok(())
 }
 
-/// Logs in with OPAQUE; returns the session and the unwrapped key bundle.
+/// Logs in with OPAQUE (and the authenticator code, when the account has a
+/// second factor); returns the session and the unwrapped key bundle.
 pub async fn log_in(
     account: &AccountName,
     passphrase: &str,
+    totp: Option<&str>,
 ) -> Result<(SessionToken, KeyBundle), ApiError> {
     let (login, request) = ClientLogin::start(account, passphrase)?;
     let challenge: LoginChallenge = post_json(
@@ -223,7 +233,7 @@ pub async fn log_in(
     let done: LoggedIn = post_json(
         "/api/login/finish",
         None,
-        &json!({ "login_id": challenge.login_id, "finalization": b64(&finalization) }),
+        &finish_body(&challenge.login_id, &finalization, totp),
     )
     .await?;
     let wrapped = unb64("wrapped_bundle", &done.wrapped_bundle)?;
@@ -290,6 +300,7 @@ pub async fn set_recovery_code(
 pub async fn log_in_with_recovery(
     account: &AccountName,
     code: &str,
+    totp: Option<&str>,
 ) -> Result<(SessionToken, KeyBundle), ApiError> {
     let (login, request) = RecoveryLogin::start(account, code)?;
     let challenge: LoginChallenge = post_json(
@@ -303,7 +314,7 @@ pub async fn log_in_with_recovery(
     let done: LoggedIn = post_json(
         "/api/login/recovery/finish",
         None,
-        &json!({ "login_id": challenge.login_id, "finalization": b64(&finalization) }),
+        &finish_body(&challenge.login_id, &finalization, totp),
     )
     .await?;
     let wrapped = unb64("wrapped_bundle", &done.wrapped_bundle)?;
@@ -316,6 +327,29 @@ pub async fn log_in_with_recovery(
         },
         bundle,
     ))
+}
+
+/// A new second-factor secret for the account: (base32 secret, otpauth URI).
+/// It is enabled by [`confirm_totp`] with a first code.
+pub async fn set_up_totp(token: &str) -> Result<(String, String), ApiError> {
+    #[derive(Deserialize)]
+    struct Setup {
+        secret: String,
+        uri: String,
+    }
+    let builder = authed(Request::post("/api/account/totp/setup"), token);
+    let setup: Setup = decode(send(builder.build()).await?).await?;
+    Ok((setup.secret, setup.uri))
+}
+
+pub async fn confirm_totp(token: &str, code: &str) -> Result<(), ApiError> {
+    let builder = authed(Request::post("/api/account/totp/confirm"), token);
+    expect_empty(send(builder.json(&json!({ "code": code.trim() }))).await?).await
+}
+
+pub async fn disable_totp(token: &str, code: &str) -> Result<(), ApiError> {
+    let builder = authed(Request::post("/api/account/totp/disable"), token);
+    expect_empty(send(builder.json(&json!({ "code": code.trim() }))).await?).await
 }
 
 pub async fn log_out(token: &str) -> Result<(), ApiError> {

@@ -135,6 +135,28 @@ pub fn SyncBanners() -> impl IntoView {
     }
 }
 
+/// The authenticator code, asked for once the server says the account has
+/// a second factor.
+#[component]
+pub fn TotpField(
+    id: &'static str,
+    value: RwSignal<String>,
+    shown: RwSignal<bool>,
+) -> impl IntoView {
+    let state = use_app();
+    let hint = format!("{id}-hint");
+    view! {
+        <Show when=move || shown.get()>
+            <div class="field">
+                <label for=id>{move || state.t(Msg::TotpCode)}</label>
+                <input id=id type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="8"
+                    aria-describedby=hint.clone() bind:value=value/>
+                <p id=hint.clone() class="hint">{move || state.t(Msg::TotpCodeHint)}</p>
+            </div>
+        </Show>
+    }
+}
+
 /// Settings: create an account or sign in again; when signed in, the
 /// account's devices (sessions) and sign-out.
 #[component]
@@ -195,6 +217,8 @@ fn AccountForm() -> impl IntoView {
     let again = known.is_some();
     let name = RwSignal::new(known.unwrap_or_default());
     let passphrase = RwSignal::new(String::new());
+    let totp = RwSignal::new(String::new());
+    let need_totp = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let working = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -204,11 +228,12 @@ fn AccountForm() -> impl IntoView {
         }
         let pass = Passphrase::new(passphrase.get_untracked());
         let account = name.get_untracked();
+        let code = totp.get_untracked();
         working.set(true);
         error.set(None);
         spawn_local(async move {
             let result = if again {
-                account::sign_in_again(state, &account, &pass)
+                account::sign_in_again(state, &account, &pass, Some(code.as_str()))
                     .await
                     .map(|()| None)
             } else {
@@ -223,7 +248,13 @@ fn AccountForm() -> impl IntoView {
                         state.say(state.t(Msg::AccountCreated));
                     }
                 }
-                Err(e) => error.set(Some(flow_error_text(&e, state.locale.get_untracked()))),
+                Err(e) => {
+                    if account::needs_totp(&e) {
+                        need_totp.set(true);
+                        totp.set(String::new());
+                    }
+                    error.set(Some(flow_error_text(&e, state.locale.get_untracked())));
+                }
             }
         });
     };
@@ -245,6 +276,7 @@ fn AccountForm() -> impl IntoView {
             <PassphraseField id="account-passphrase" label=Msg::Passphrase value=passphrase
                 autocomplete="current-password" described_by="account-passphrase-hint account-error"/>
             <p id="account-passphrase-hint" class="hint">{move || state.t(Msg::AccountPassphraseHint)}</p>
+            <TotpField id="account-totp" value=totp shown=need_totp/>
             <p id="account-error" class="form-error" role="alert">{move || error.get()}</p>
             <button type="submit" class="primary" disabled=move || working.get()>{label}</button>
             <Show when=move || working.get()>
@@ -328,6 +360,93 @@ fn SignedIn() -> impl IntoView {
                 </ul>
             }.into_any(),
         }}
+        <TwoStep/>
         <button type="button" id="sign-out" on:click=on_sign_out>{move || state.t(Msg::SignOut)}</button>
+    }
+}
+
+/// Turning the account's second factor (TOTP) on and off.
+#[component]
+fn TwoStep() -> impl IntoView {
+    let state = use_app();
+    // The secret being set up (shown until confirmed), and whether the
+    // factor is known to be on.
+    let secret = RwSignal::new(None::<String>);
+    let on = RwSignal::new(false);
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let token = move || {
+        state
+            .sync()
+            .and_then(|s| s.link())
+            .map(|l| l.session.token.clone())
+    };
+    let fail = move |e: crate::api::ApiError| {
+        if e.code() == Some("totp_enabled") {
+            on.set(true);
+        }
+        error.set(Some(flow_error_text(
+            &e.into(),
+            state.locale.get_untracked(),
+        )));
+    };
+    let on_set_up = move |_| {
+        let Some(token) = token() else { return };
+        error.set(None);
+        spawn_local(async move {
+            match api::set_up_totp(&token).await {
+                Ok((key, _uri)) => secret.set(Some(key)),
+                Err(e) => fail(e),
+            }
+        });
+    };
+    let on_confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(token) = token() else { return };
+        let typed = code.get_untracked();
+        let turning_off = on.get_untracked();
+        error.set(None);
+        spawn_local(async move {
+            let result = if turning_off {
+                api::disable_totp(&token, &typed).await
+            } else {
+                api::confirm_totp(&token, &typed).await
+            };
+            match result {
+                Ok(()) => {
+                    code.set(String::new());
+                    secret.set(None);
+                    on.set(!turning_off);
+                    state.say(state.t(if turning_off {
+                        Msg::TotpOff
+                    } else {
+                        Msg::TotpOn
+                    }));
+                }
+                Err(e) => fail(e),
+            }
+        });
+    };
+    view! {
+        <section class="two-step" aria-labelledby="two-step-title">
+            <h3 id="two-step-title">{move || state.t(Msg::TotpTitle)}</h3>
+            <p>{move || state.t(Msg::TotpIntro)}</p>
+            <Show when=move || secret.get().is_none() && !on.get()>
+                <button type="button" on:click=on_set_up>{move || state.t(Msg::TotpSetUp)}</button>
+            </Show>
+            {move || secret.get().map(|key| view! {
+                <p>{move || state.t(Msg::TotpSecretIntro)}</p>
+                <p class="recovery-code" data-testid="totp-secret" aria-label=move || state.t(Msg::TotpSecret)>{key}</p>
+            })}
+            <Show when=move || secret.get().is_some() || on.get()>
+                <form on:submit=on_confirm novalidate=true>
+                    <TotpField id="two-step-code" value=code shown=RwSignal::new(true)/>
+                    <button type="submit" class="primary">
+                        {move || if on.get() { state.t(Msg::TotpTurnOff) } else { state.t(Msg::TotpTurnOn) }}
+                    </button>
+                </form>
+            </Show>
+            <p class="form-error" role="alert">{move || error.get()}</p>
+        </section>
     }
 }

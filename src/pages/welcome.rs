@@ -1,8 +1,9 @@
 //! First visit: create the vault, or sign in to an existing account.
 
-use crate::account::{flow_error_text, recover_new_device, sign_in_new_device};
+use crate::account::{flow_error_text, needs_totp, recover_new_device, sign_in_new_device};
 use crate::components::passphrase_choice::{PassphraseChoice, PassphraseChoiceFields};
 use crate::components::passphrase_field::PassphraseField;
+use crate::components::sync_panel::TotpField;
 use crate::pages::unlock::error_text;
 use crate::pages::unlock::open_vault;
 use crate::state::{Phase, Session, use_app};
@@ -36,6 +37,8 @@ fn SignInForm() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let passphrase = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
+    let totp = RwSignal::new(String::new());
+    let need_totp = RwSignal::new(false);
     let use_recovery = RwSignal::new(false);
     let choice = PassphraseChoice::default();
     let error = RwSignal::new(None::<String>);
@@ -56,33 +59,37 @@ fn SignInForm() -> impl IntoView {
         };
         let account = name.get_untracked();
         let code_text = code.get_untracked();
+        let totp_code = totp.get_untracked();
         working.set(true);
         error.set(None);
         spawn_local(async move {
+            let failed = move |e: crate::account::FlowError| {
+                if needs_totp(&e) {
+                    need_totp.set(true);
+                    totp.set(String::new());
+                }
+                error.set(Some(flow_error_text(&e, state.locale.get_untracked())));
+                working.set(false);
+            };
+            let totp_code = Some(totp_code.as_str());
             if recovery {
-                match recover_new_device(state, &account, &code_text, &pass).await {
+                match recover_new_device(state, &account, &code_text, &pass, totp_code).await {
                     Ok(()) => {
                         code.set(String::new());
                         choice.clear();
                         open_vault(state).await;
                     }
-                    Err(e) => {
-                        error.set(Some(flow_error_text(&e, state.locale.get_untracked())));
-                        working.set(false);
-                    }
+                    Err(e) => failed(e),
                 }
                 return;
             }
-            match sign_in_new_device(state, &account, &pass).await {
+            match sign_in_new_device(state, &account, &pass, totp_code).await {
                 Ok(code) => {
                     passphrase.set(String::new());
                     state.recovery_code.set_value(Some(code.to_display()));
                     state.phase.set(Phase::ShowRecovery);
                 }
-                Err(e) => {
-                    error.set(Some(flow_error_text(&e, state.locale.get_untracked())));
-                    working.set(false);
-                }
+                Err(e) => failed(e),
             }
         });
     };
@@ -110,6 +117,7 @@ fn SignInForm() -> impl IntoView {
                     </div>
                     <PassphraseChoiceFields choice=choice label=Msg::NewPassphrase/>
                 </Show>
+                <TotpField id="signin-totp" value=totp shown=need_totp/>
                 <p id="signin-error" class="form-error" role="alert">{move || error.get()}</p>
                 <button type="submit" class="primary" disabled=move || working.get()>
                     {move || if working.get() { state.t(Msg::SigningIn) } else { state.t(Msg::SignIn) }}

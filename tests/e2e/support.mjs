@@ -28,12 +28,13 @@ export function tempDir(prefix) {
 }
 
 /// Starts coffer-server; resolves once it prints its listening line.
-/// `port` restarts a server where the pages expect it (same origin).
-export async function startServer(dataDir, { port = 0 } = {}) {
+/// `port` restarts a server where the pages expect it (same origin); `args`
+/// are extra server flags.
+export async function startServer(dataDir, { port = 0, args = [] } = {}) {
   if (!SERVER_BIN || !DIST) {
     throw new Error('COFFER_SERVER_BIN and COFFER_DIST must be set (cargo xtask test sets them)');
   }
-  const child = spawn(SERVER_BIN, ['--port', String(port), '--data-dir', dataDir, '--dist', DIST], {
+  const child = spawn(SERVER_BIN, ['--port', String(port), '--data-dir', dataDir, '--dist', DIST, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: 'info' },
   });

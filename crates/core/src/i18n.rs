@@ -350,6 +350,33 @@ messages! {
         "Enter your account name and recovery code, then choose a new passphrase. It becomes your account's passphrase on every device.",
         "请输入账户名和恢复码，然后设置新的密码短语。新密码短语将用于您在所有设备上的账户。",
     ),
+    TotpCode => ("Authenticator code", "身份验证器代码"),
+    TotpCodeHint => ("The 6 digits your authenticator app shows now.", "身份验证器应用当前显示的 6 位数字。"),
+    TotpRequired => ("Enter the code from your authenticator app.", "请输入身份验证器应用中的代码。"),
+    TotpInvalid => (
+        "That code is wrong or was already used. Wait for the next one and try again.",
+        "该代码错误或已被使用。请等待下一个代码后重试。",
+    ),
+    TotpAlreadyOn => ("Two-step sign-in is already on for this account.", "此账户已开启两步登录。"),
+    TotpTitle => ("Two-step sign-in", "两步登录"),
+    TotpIntro => (
+        "Also ask for a code from an authenticator app when a device signs in.",
+        "设备登录时，还需输入身份验证器应用中的代码。",
+    ),
+    TotpSetUp => ("Set up two-step sign-in", "设置两步登录"),
+    TotpSecretIntro => (
+        "Add this key to your authenticator app (time-based, 6 digits), then enter the code it shows.",
+        "请将此密钥添加到身份验证器应用（基于时间，6 位数字），然后输入其显示的代码。",
+    ),
+    TotpSecret => ("Setup key", "设置密钥"),
+    TotpTurnOn => ("Turn on", "开启"),
+    TotpTurnOff => ("Turn off two-step sign-in", "关闭两步登录"),
+    TotpOn => ("Two-step sign-in is on.", "两步登录已开启。"),
+    TotpOff => ("Two-step sign-in is off.", "两步登录已关闭。"),
+    IpNotAllowed => (
+        "This account does not allow sign-ins from this network.",
+        "此账户不允许从当前网络登录。",
+    ),
     PassphraseChangedAccount => (
         "Passphrase changed on this device and for your account.",
         "已更改本设备及账户的密码短语。",
