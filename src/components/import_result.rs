@@ -84,45 +84,13 @@ pub fn column_text(column: &IssueColumn, headers: &[String], state: &AppState) -
     }
 }
 
+/// "Undo this import", shown while the last import of this session can
+/// still be undone.
 #[component]
-pub fn ImportSummary(
-    outcome: ImportOutcome,
-    headers: Vec<String>,
-    progress: RwSignal<Option<Progress>>,
-    running: RwSignal<bool>,
-) -> impl IntoView {
+pub fn UndoImport(progress: RwSignal<Option<Progress>>, running: RwSignal<bool>) -> impl IntoView {
     let state = use_app();
     let can_undo = RwSignal::new(state.last_import.with_value(Option::is_some));
     let undo_message = RwSignal::new(None::<String>);
-    let headers = Arc::new(headers);
-    let count = |n: usize| n.to_string();
-    let (created, updated, skipped, error_rows) = (
-        count(outcome.created),
-        count(outcome.updated),
-        count(outcome.skipped),
-        count(outcome.error_rows),
-    );
-    let more = outcome.issues.len().saturating_sub(SHOWN_ISSUES);
-    let issues = outcome
-        .issues
-        .into_iter()
-        .take(SHOWN_ISSUES)
-        .collect::<Vec<_>>();
-    let has_issues = !issues.is_empty();
-    let issue_rows = issues
-        .into_iter()
-        .map(|issue| {
-            let headers = headers.clone();
-            view! {
-                <tr>
-                    <td>{issue.row}</td>
-                    <td>{move || column_text(&issue.column, &headers, &state)}</td>
-                    <td>{move || issue_text(&issue.problem, &state)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-
     let on_undo = move |_| {
         let question = state.last_import.with_value(|u| {
             u.as_ref().map(|u| {
@@ -171,6 +139,51 @@ pub fn ImportSummary(
     };
 
     view! {
+        <Show when=move || can_undo.get()>
+            <div class="actions">
+                <button type="button" on:click=on_undo disabled=move || running.get()>
+                    {move || state.t(Msg::ImportUndo)}
+                </button>
+            </div>
+            <p class="hint">{move || state.t(Msg::ImportUndoHint)}</p>
+        </Show>
+        <p role="status">{move || undo_message.get()}</p>
+    }
+}
+
+#[component]
+pub fn ImportSummary(outcome: ImportOutcome, headers: Vec<String>) -> impl IntoView {
+    let state = use_app();
+    let headers = Arc::new(headers);
+    let count = |n: usize| n.to_string();
+    let (created, updated, skipped, error_rows) = (
+        count(outcome.created),
+        count(outcome.updated),
+        count(outcome.skipped),
+        count(outcome.error_rows),
+    );
+    let more = outcome.issues.len().saturating_sub(SHOWN_ISSUES);
+    let issues = outcome
+        .issues
+        .into_iter()
+        .take(SHOWN_ISSUES)
+        .collect::<Vec<_>>();
+    let has_issues = !issues.is_empty();
+    let issue_rows = issues
+        .into_iter()
+        .map(|issue| {
+            let headers = headers.clone();
+            view! {
+                <tr>
+                    <td>{issue.row}</td>
+                    <td>{move || column_text(&issue.column, &headers, &state)}</td>
+                    <td>{move || issue_text(&issue.problem, &state)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+
+    view! {
         <section class="import-summary" aria-labelledby="summary-title">
             <h2 id="summary-title">{move || state.t(Msg::ImportSummary)}</h2>
             <ul class="summary-counts">
@@ -179,15 +192,6 @@ pub fn ImportSummary(
                 <li>{move || fill(state.t(Msg::ImportSkipped), &[("count", &skipped)])}</li>
                 <li>{move || fill(state.t(Msg::ImportErrorCount), &[("count", &error_rows)])}</li>
             </ul>
-            <Show when=move || can_undo.get()>
-                <div class="actions">
-                    <button type="button" on:click=on_undo disabled=move || running.get()>
-                        {move || state.t(Msg::ImportUndo)}
-                    </button>
-                </div>
-                <p class="hint">{move || state.t(Msg::ImportUndoHint)}</p>
-            </Show>
-            <p role="status">{move || undo_message.get()}</p>
             {has_issues.then(|| view! {
                 <h3 id="errors-title">{move || state.t(Msg::ImportErrorList)}</h3>
                 <div class="table-scroll">

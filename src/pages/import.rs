@@ -4,7 +4,7 @@
 //! undo, if need be). The rules are core's `import` and `vcard` modules.
 
 use crate::components::import_mapping::{ImportPreview, MappingTable};
-use crate::components::import_result::ImportSummary;
+use crate::components::import_result::{ImportSummary, UndoImport};
 use crate::import_job::{ImportOutcome, ImportSource, OpenError, Progress, run_import};
 use crate::state::use_app;
 use coffer_core::duplicates::MatchOn;
@@ -268,7 +268,7 @@ pub fn ImportPage() -> impl IntoView {
         outcome.get().map(|o| {
             let headers = opened
                 .with_untracked(|i| i.as_ref().map(|i| i.headers.clone()).unwrap_or_default());
-            view! { <ImportSummary outcome=o headers=headers progress=progress running=running/> }
+            view! { <ImportSummary outcome=o headers=headers/> }
         })
     };
 
@@ -291,6 +291,12 @@ pub fn ImportPage() -> impl IntoView {
             {progress_view}
             <p class="form-error" role="alert">{move || failure.get()}</p>
             {summary}
+            // Re-created after each import, so it offers the newest one.
+            {move || {
+                outcome.track();
+                failure.track();
+                view! { <UndoImport progress=progress running=running/> }
+            }}
         </div>
     }
 }
