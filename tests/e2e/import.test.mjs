@@ -48,7 +48,9 @@ const FIXTURE_CASES = [
     ],
   },
   {
-    file: 'twenty_people.csv', format: 'Twenty export', created: 2,
+    // Both phones end in the same 9 digits (+33 612345678, +86 136 1234 5678),
+    // which core's phone match key treats as one number: match on email only.
+    file: 'twenty_people.csv', format: 'Twenty export', created: 2, unmatch: ['a phone number matches'],
     people: [
       { email: 'lucas.martin@example.fr', name: ['Lucas', 'Martin'], phone: '612345678' },
       { email: 'sunjing@example.cn', name: ['孙', '静'], phone: '13612345678' },
@@ -131,12 +133,13 @@ async function openContacts() {
 }
 
 /// Picks the file, checks the detected format, imports; returns the summary lines.
-async function importFile(path, { format, mode } = {}) {
+async function importFile(path, { format, mode, unmatch = [] } = {}) {
   await openImport();
   await page.getByLabel('File to import').setInputFiles(path);
   if (format) await page.locator('#import-format').getByText(format, { exact: true }).waitFor();
   else await page.locator('#import-format').waitFor();
   if (mode) await page.getByLabel(mode).check();
+  for (const option of unmatch) await page.getByLabel(option).uncheck();
   await page.getByRole('button', { name: 'Start import' }).click();
   await page.getByRole('heading', { name: 'Import finished' }).waitFor({ timeout: 60000 });
   return page.locator('.summary-counts li').allTextContents();
@@ -238,6 +241,7 @@ test('import and export contacts', async (t) => {
     await page.getByLabel('Field for column “Skype ID”').selectOption({ label: 'WeChat ID' });
     assert.equal(await page.getByLabel('Field for column “Skype ID”').inputValue(), 'wechat');
     await page.locator('.import-preview').getByText('wei.zhang@starlight.example.cn').waitFor();
+    await openContacts();
   });
 
   await t.test('the import page fits a 360 px wide screen', async () => {
@@ -249,7 +253,7 @@ test('import and export contacts', async (t) => {
 
   for (const c of FIXTURE_CASES) {
     await t.test(`${c.file}: names, emails and phones arrive; undo removes them`, async () => {
-      const summary = await importFile(join(FIXTURES, c.file), { format: c.format });
+      const summary = await importFile(join(FIXTURES, c.file), { format: c.format, unmatch: c.unmatch });
       assert.deepEqual(summary, [`Created: ${c.created}`, 'Updated: 0', 'Skipped (already there or no match): 0', 'Rows with errors: 0']);
       await openContacts();
       for (const p of c.people) await expectPerson(p);
