@@ -281,6 +281,16 @@ pub fn ImportPage() -> impl IntoView {
                 <input id="import-file" type="file"
                     accept=".csv,.txt,.vcf,.vcard,text/csv,text/vcard"
                     aria-describedby="import-file-error"
+                    // Choosing the same file again (after fixing it) must
+                    // read it again, so each pick starts empty.
+                    on:click=|ev| {
+                        if let Some(input) = ev
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        {
+                            input.set_value("");
+                        }
+                    }
                     on:change=on_file/>
                 <p id="import-file-error" class="field-error" role="alert">
                     {move || open_error.get().map(|e| e.text(&state))}

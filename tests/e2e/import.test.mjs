@@ -199,7 +199,7 @@ async function exportAs(formatLabel, file) {
     panel.locator('.actions button').click(),
   ]);
   await download.saveAs(file);
-  await page.getByText(/^Exported \d+ contacts\.$/).waitFor();
+  await page.getByText(/^Exported contacts: \d+\.$/).waitFor();
   return readFileSync(file);
 }
 
@@ -384,5 +384,23 @@ test('import and export contacts', async (t) => {
     assert.equal(summary[0], 'Created: 7');
     const json3 = contactsOf(await exportAs('JSON (every field, for backups)', join(work, 'export3.json')));
     assert.deepEqual(json3, json1);
+  });
+
+  await t.test('a large file imports in chunks with a progress bar', async () => {
+    const rows = 20000;
+    const lines = ['First Name,Last Name,Email,Mobile'];
+    for (let i = 0; i < rows; i++) lines.push(`Person${i},Bulk,person${i}@bulk.example,+1 415 ${String(10000000 + i).slice(1)}`);
+    const path = join(work, 'large.csv');
+    writeFileSync(path, lines.join('\n'));
+    await openImport();
+    await page.getByLabel('File to import').setInputFiles(path);
+    await page.locator('#import-format').waitFor();
+    await page.getByRole('button', { name: 'Start import' }).click();
+    const bar = page.getByRole('progressbar', { name: 'Import progress' });
+    await bar.waitFor();
+    await page.getByText(new RegExp(`^Saving contacts: \\d+ of ${rows}$`)).waitFor({ timeout: 120000 });
+    await page.getByRole('heading', { name: 'Import finished' }).waitFor({ timeout: 300000 });
+    assert.equal((await page.locator('.summary-counts li').allTextContents())[0], `Created: ${rows}`);
+    assert.equal(await contactCount(), rows + 7);
   });
 });

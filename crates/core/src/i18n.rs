@@ -486,13 +486,13 @@ messages! {
     ExportVcard => ("vCard 4.0", "vCard 4.0 名片"),
     ExportJson => ("JSON (every field, for backups)", "JSON（全部字段，用于备份）"),
     ExportBom => ("For Excel (byte-order mark)", "适用于 Excel（字节顺序标记）"),
-    ExportScope => ("Exports the {count} contacts in the list.", "导出列表中的 {count} 个联系人。"),
+    ExportScope => ("Contacts in the list to export: {count}.", "列表中要导出的联系人：{count} 个。"),
     ExportPlaintext => (
         "The file is not encrypted: keep it somewhere safe.",
         "导出的文件没有加密，请妥善保管。",
     ),
     Exporting => ("Exporting: {done} of {total}", "正在导出：第 {done} 个，共 {total} 个"),
-    Exported => ("Exported {count} contacts.", "已导出 {count} 个联系人。"),
+    Exported => ("Exported contacts: {count}.", "已导出联系人：{count} 个。"),
 }
 
 impl Msg {
