@@ -6,7 +6,7 @@
 use crate::pages::unlock::error_text;
 use crate::state::AppState;
 use crate::vault::{self, yield_to_browser};
-use coffer_core::contact::{Field, Problem};
+use coffer_core::contact::{Contact, Field, Problem};
 use coffer_core::duplicates::MatchOn;
 use coffer_core::i18n::Msg;
 use coffer_core::import::{
@@ -110,11 +110,7 @@ impl ImportSource {
     }
 
     /// The first `n` rows (or cards), converted.
-    pub fn preview(
-        &self,
-        mapping: Option<&ColumnMapping>,
-        n: usize,
-    ) -> Vec<(u64, Vec<Issue>, Option<coffer_core::contact::Contact>)> {
+    pub fn preview(&self, mapping: Option<&ColumnMapping>, n: usize) -> Vec<PreviewLine> {
         match (self, mapping) {
             (ImportSource::Csv(csv), Some(m)) => csv
                 .preview(m, n)
@@ -136,7 +132,10 @@ impl ImportSource {
     }
 }
 
-fn split_row(row: ConvertedRow) -> (u64, Vec<Issue>, Option<coffer_core::contact::Contact>) {
+/// A previewed row: its number, its problems, and the contact if valid.
+pub type PreviewLine = (u64, Vec<Issue>, Option<Contact>);
+
+fn split_row(row: ConvertedRow) -> PreviewLine {
     match row.result {
         Ok(c) => (row.row, Vec::new(), Some(c)),
         Err(errors) => (
@@ -301,7 +300,8 @@ pub async fn run_import(
     let error_rows = issues.iter().map(|i| i.row).collect::<BTreeSet<_>>().len();
 
     let Some(sync) = state.sync() else {
-        return Err(state.t(Msg::ImportFileUnreadable).to_string());
+        // Locked meanwhile (the page is gone too): nothing was saved.
+        return Err(state.t(Msg::LockedManual).to_string());
     };
     let applied_ms = vault::now_ms();
     let applied = state.book.with_untracked(|b| {

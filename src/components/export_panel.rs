@@ -148,7 +148,10 @@ pub fn ExportPanel(query: RwSignal<String>) -> impl IntoView {
                     state.t(Msg::Exported),
                     &[("count", &exported.to_string())],
                 )),
-                Err(_) => state.warn(state.t(Msg::SaveFailed)),
+                Err(e) => state.warn(fill(
+                    state.t(Msg::SaveFailed),
+                    &[("reason", &e.as_string().unwrap_or_default())],
+                )),
             }
             progress.set(None);
         });

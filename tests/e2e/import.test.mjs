@@ -387,7 +387,7 @@ test('import and export contacts', async (t) => {
   });
 
   await t.test('a large file imports in chunks with a progress bar', async () => {
-    const rows = 20000;
+    const rows = 100000;
     const lines = ['First Name,Last Name,Email,Mobile'];
     for (let i = 0; i < rows; i++) lines.push(`Person${i},Bulk,person${i}@bulk.example,+1 415 ${String(10000000 + i).slice(1)}`);
     const path = join(work, 'large.csv');
