@@ -4,8 +4,8 @@
 use crate::components::busy::BusyIndicator;
 use crate::components::topbar::TopBar;
 use crate::pages::{
-    contacts::ContactsPage, new_passphrase::NewPassphrasePage, recovery::RecoveryPage,
-    settings::SettingsPage, unlock::UnlockPage, welcome::WelcomePage,
+    contacts::ContactsPage, import::ImportPage, new_passphrase::NewPassphrasePage,
+    recovery::RecoveryPage, settings::SettingsPage, unlock::UnlockPage, welcome::WelcomePage,
 };
 use crate::state::{AppState, LockReason, Phase, View};
 use crate::store::{DEFAULT_DB_NAME, Db, MetaKey};
@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
         Phase::Locked(reason) => view! { <UnlockPage reason=reason/> }.into_any(),
         Phase::ChoosePassphrase => view! { <NewPassphrasePage/> }.into_any(),
         Phase::Unlocked(View::Contacts) => view! { <ContactsPage/> }.into_any(),
+        Phase::Unlocked(View::Import) => view! { <ImportPage/> }.into_any(),
         Phase::Unlocked(View::Settings) => view! { <SettingsPage/> }.into_any(),
     };
 

@@ -5,6 +5,7 @@ use crate::sync::{SyncStatus, Syncer};
 use crate::vault::Damaged;
 use coffer_core::contact::Contact;
 use coffer_core::i18n::Msg;
+use coffer_core::import::ImportUndo;
 use coffer_core::search::SearchIndex;
 use coffer_core::settings::{Locale, Settings};
 use coffer_crypto::VaultKey;
@@ -38,6 +39,7 @@ pub enum LockReason {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Contacts,
+    Import,
     Settings,
 }
 
@@ -122,6 +124,10 @@ pub struct AppState {
     /// Shown once after creating the vault, then dropped (zeroized).
     pub recovery_code: StoredValue<Option<Zeroizing<String>>, LocalStorage>,
     pub last_activity_ms: StoredValue<f64>,
+    /// How to undo the last import. Kept in memory only (never stored, so
+    /// never on disk in any form) and dropped on lock: undo is offered for
+    /// the session in which the import ran.
+    pub last_import: StoredValue<Option<ImportUndo>, LocalStorage>,
 }
 
 impl AppState {
@@ -140,6 +146,7 @@ impl AppState {
             session: StoredValue::new_local(None),
             recovery_code: StoredValue::new_local(None),
             last_activity_ms: StoredValue::new(js_sys::Date::now()),
+            last_import: StoredValue::new_local(None),
         }
     }
 
@@ -202,6 +209,7 @@ impl AppState {
             sync.stop();
         }
         self.session.set_value(None);
+        self.last_import.set_value(None);
         self.sync_status.set(SyncStatus::default());
         self.book.set(ContactBook::default());
         self.damaged.set(Vec::new());

@@ -8,8 +8,10 @@ use crate::state::{AppState, use_app};
 use crate::vault;
 use coffer_core::contact::{
     Address, Contact, ContactPointKind, Email, Field, FieldError, Phone, Problem,
+    with_default_country_code,
 };
 use coffer_core::i18n::{Msg, fill};
+use coffer_core::settings::Locale;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
@@ -60,9 +62,7 @@ fn problem_text(problem: &Problem, state: &AppState) -> String {
         Problem::InvalidPhone => state.t(Msg::ErrInvalidPhone).to_string(),
         Problem::TooLong { max } => fill(state.t(Msg::ErrTooLong), &[("max", &max.to_string())]),
         Problem::TooMany { max } => fill(state.t(Msg::ErrTooMany), &[("max", &max.to_string())]),
-        // This form has no WeChat input yet; until it has one (with its
-        // own message), point at the form as a whole.
-        Problem::InvalidWeChat => state.t(Msg::FixErrors).to_string(),
+        Problem::InvalidWeChat => state.t(Msg::ErrInvalidWeChat).to_string(),
     }
 }
 
@@ -110,11 +110,16 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
         .clone()
         .unwrap_or_else(|| Contact::new(Uuid::new_v4(), vault::now_ms()));
 
+    let salutation = RwSignal::new(base.salutation.clone());
     let given = RwSignal::new(base.given_name.clone());
     let family = RwSignal::new(base.family_name.clone());
     let full = RwSignal::new(base.full_name.clone());
     let company = RwSignal::new(base.company.clone());
     let job_title = RwSignal::new(base.job_title.clone());
+    let wechat = RwSignal::new(base.wechat.clone());
+    let source = RwSignal::new(base.source.clone());
+    let owner = RwSignal::new(base.owner.clone());
+    let district = RwSignal::new(base.address.district.clone());
     let street = RwSignal::new(base.address.street.clone());
     let city = RwSignal::new(base.address.city.clone());
     let region = RwSignal::new(base.address.province.clone());
@@ -168,19 +173,23 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
         let base = base.clone();
         move || {
             let mut c = base.clone();
+            let locale = state.locale.get_untracked();
+            c.salutation = salutation.get_untracked();
+            c.wechat = wechat.get_untracked();
+            c.source = source.get_untracked();
+            c.owner = owner.get_untracked();
             c.given_name = given.get_untracked();
             c.family_name = family.get_untracked();
             c.full_name = full.get_untracked();
             c.company = company.get_untracked();
             c.job_title = job_title.get_untracked();
             c.address = Address {
-                street: street.get_untracked(),
-                city: city.get_untracked(),
-                province: region.get_untracked(),
-                postcode: postcode.get_untracked(),
                 country: country.get_untracked(),
-                // Not edited here yet: keep what the record has.
-                ..base.address.clone()
+                province: region.get_untracked(),
+                city: city.get_untracked(),
+                district: district.get_untracked(),
+                street: street.get_untracked(),
+                postcode: postcode.get_untracked(),
             };
             c.notes = notes.get_untracked();
             c.tags = parse_tags(&tags.get_untracked());
@@ -195,9 +204,12 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
             c.phones = phones
                 .get_untracked()
                 .iter()
-                .map(|r| Phone {
-                    kind: r.kind.get_untracked(),
-                    number: r.value.get_untracked(),
+                .map(|r| {
+                    let number = r.value.get_untracked();
+                    Phone {
+                        kind: r.kind.get_untracked(),
+                        number: with_default_country_code(&number, locale).unwrap_or(number),
+                    }
                 })
                 .collect();
             c.updated_ms = vault::now_ms();
@@ -313,6 +325,17 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                                     autocomplete="off"
                                     aria-describedby=error_id.clone()
                                     aria-invalid=move || error.get().is_some().to_string()
+                                    on:blur=move |_| {
+                                        // Chinese users type local numbers; propose +86.
+                                        if prefix == "phone"
+                                            && let Some(full) = with_default_country_code(
+                                                &row.value.get_untracked(),
+                                                state.locale.get_untracked(),
+                                            )
+                                        {
+                                            row.value.set(full);
+                                        }
+                                    }
                                     bind:value=row.value/>
                                 <p id=error_id class="field-error">{move || error.get()}</p>
                             </div>
@@ -333,6 +356,7 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
             <form on:submit=on_submit novalidate=true>
                 <fieldset>
                     <legend class="visually-hidden">{move || state.t(Msg::FullName)}</legend>
+                    <TextField id="salutation" label=Msg::Salutation value=salutation error=error_for(Field::Salutation)/>
                     <div class="row">
                         <TextField id="given-name" label=Msg::GivenName value=given autocomplete="off" error=error_for(Field::Name)/>
                         <TextField id="family-name" label=Msg::FamilyName value=family autocomplete="off"/>
@@ -348,6 +372,9 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                 </fieldset>
                 <fieldset>
                     <legend>{move || state.t(Msg::Phones)}</legend>
+                    {move || (state.locale.get() == Locale::ZhCn).then(|| view! {
+                        <p class="hint">{move || state.t(Msg::PhoneCountryHint)}</p>
+                    })}
                     {point_rows(phones, Field::Phone, Msg::Phone, "phone")}
                     <button type="button" on:click=move |_| phones.update(|rs| rs.push(new_row(ContactPointKind::Mobile, String::new())))>
                         {move || state.t(Msg::AddPhone)}
@@ -357,18 +384,24 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                     <TextField id="company" label=Msg::Company value=company error=error_for(Field::Company)/>
                     <TextField id="job-title" label=Msg::JobTitle value=job_title error=error_for(Field::JobTitle)/>
                 </div>
+                <TextField id="wechat" label=Msg::WeChatId value=wechat error=error_for(Field::WeChat)/>
                 <fieldset>
                     <legend>{move || state.t(Msg::AddressLabel)}</legend>
-                    <TextField id="street" label=Msg::Street value=street error=error_for(Field::Address)/>
                     <div class="row">
-                        <TextField id="city" label=Msg::City value=city/>
+                        <TextField id="country" label=Msg::Country value=country/>
                         <TextField id="region" label=Msg::Region value=region/>
                     </div>
                     <div class="row">
-                        <TextField id="postcode" label=Msg::Postcode value=postcode/>
-                        <TextField id="country" label=Msg::Country value=country/>
+                        <TextField id="city" label=Msg::City value=city/>
+                        <TextField id="district" label=Msg::District value=district/>
                     </div>
+                    <TextField id="street" label=Msg::Street value=street error=error_for(Field::Address)/>
+                    <TextField id="postcode" label=Msg::Postcode value=postcode/>
                 </fieldset>
+                <div class="row">
+                    <TextField id="source" label=Msg::Source value=source error=error_for(Field::Source)/>
+                    <TextField id="owner" label=Msg::Owner value=owner error=error_for(Field::Owner)/>
+                </div>
                 <TextField id="tags" label=Msg::Tags value=tags error=Signal::derive(move || {
                     errors.with(|es| es.iter().find(|e| matches!(e.field, Field::Tag(_))).map(|e| problem_text(&e.problem, &state)))
                 }) hint=Msg::TagsHint/>
@@ -399,6 +432,10 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
 /// The label a stored field name is shown with.
 fn field_label(field: &str) -> Msg {
     match field {
+        "salutation" => Msg::Salutation,
+        "wechat" => Msg::WeChatId,
+        "source" => Msg::Source,
+        "owner" => Msg::Owner,
         "given_name" => Msg::GivenName,
         "family_name" => Msg::FamilyName,
         "full_name" => Msg::FullName,

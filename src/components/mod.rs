@@ -1,6 +1,9 @@
 pub mod busy;
 pub mod contact_form;
 pub mod contact_list;
+pub mod export_panel;
+pub mod import_mapping;
+pub mod import_result;
 pub mod passphrase_choice;
 pub mod passphrase_field;
 pub mod strength_meter;

@@ -34,6 +34,11 @@ pub fn TopBar() -> impl IntoView {
                         {move || state.t(Msg::Contacts)}
                     </button>
                     <button type="button"
+                        aria-pressed=move || (state.phase.get() == Phase::Unlocked(View::Import)).to_string()
+                        on:click=move |_| state.phase.set(Phase::Unlocked(View::Import))>
+                        {move || state.t(Msg::Import)}
+                    </button>
+                    <button type="button"
                         aria-pressed=move || (state.phase.get() == Phase::Unlocked(View::Settings)).to_string()
                         on:click=move |_| state.phase.set(Phase::Unlocked(View::Settings))>
                         {move || state.t(Msg::Settings)}

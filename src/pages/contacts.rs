@@ -2,6 +2,7 @@
 
 use crate::components::contact_form::ContactForm;
 use crate::components::contact_list::ContactList;
+use crate::components::export_panel::ExportPanel;
 use crate::components::sync_panel::SyncBanners;
 use crate::state::use_app;
 use coffer_core::i18n::{Msg, fill};
@@ -72,6 +73,7 @@ pub fn ContactsPage() -> impl IntoView {
                         bind:value=query/>
                 </div>
                 <ContactList query=query editing=editing/>
+                <ExportPanel query=query/>
             </section>
             {move || editing.get().map(|mode| view! { <ContactForm mode=mode editing=editing/> })}
         </div>

@@ -1,4 +1,5 @@
 pub mod contacts;
+pub mod import;
 pub mod new_passphrase;
 pub mod recovery;
 pub mod settings;

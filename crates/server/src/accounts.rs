@@ -226,7 +226,9 @@ async fn start_login(
     // passphrase is wrong from this response alone and need never send a
     // finish. So a start counts as a failure until a finish succeeds (which
     // forgets the account's failures).
-    accounts.failed(&state.store, name, wire::unix_now()).await?;
+    accounts
+        .failed(&state.store, name, wire::unix_now())
+        .await?;
     let (login, response) = match kind {
         LoginKind::Passphrase => {
             let record = state.store.account(name).await?;
