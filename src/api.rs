@@ -222,30 +222,44 @@ pub async fn log_in(
     totp: Option<&str>,
 ) -> Result<(SessionToken, KeyBundle), ApiError> {
     let (login, request) = ClientLogin::start(account, passphrase)?;
+    let challenge = start_login("/api/login/start", account, &request).await?;
+    let (finalization, _session_key, export_key) = login.finish(&challenge.1, passphrase)?;
+    let (session, wrapped) =
+        finish_login("/api/login/finish", &challenge.0, &finalization, totp).await?;
+    Ok((session, unwrap_bundle(&export_key, &wrapped, account)?))
+}
+
+/// Step 1 of either login: (login id, the server's OPAQUE response).
+async fn start_login(
+    path: &str,
+    account: &AccountName,
+    request: &[u8],
+) -> Result<(String, Vec<u8>), ApiError> {
     let challenge: LoginChallenge = post_json(
-        "/api/login/start",
+        path,
         None,
-        &json!({ "account": account.as_str(), "request": b64(&request) }),
+        &json!({ "account": account.as_str(), "request": b64(request) }),
     )
     .await?;
     let response = unb64("response", &challenge.response)?;
-    let (finalization, _session_key, export_key) = login.finish(&response, passphrase)?;
-    let done: LoggedIn = post_json(
-        "/api/login/finish",
-        None,
-        &finish_body(&challenge.login_id, &finalization, totp),
-    )
-    .await?;
+    Ok((challenge.login_id, response))
+}
+
+/// Step 2 of either login: the session and the wrapped bundle it returns.
+async fn finish_login(
+    path: &str,
+    login_id: &str,
+    finalization: &[u8],
+    totp: Option<&str>,
+) -> Result<(SessionToken, Vec<u8>), ApiError> {
+    let done: LoggedIn = post_json(path, None, &finish_body(login_id, finalization, totp)).await?;
     let wrapped = unb64("wrapped_bundle", &done.wrapped_bundle)?;
-    let bundle = unwrap_bundle(&export_key, &wrapped, account)?;
-    Ok((
-        SessionToken {
-            token: done.token,
-            session_id: done.session_id,
-            expires_at: done.expires_at,
-        },
-        bundle,
-    ))
+    let session = SessionToken {
+        token: done.token,
+        session_id: done.session_id,
+        expires_at: done.expires_at,
+    };
+    Ok((session, wrapped))
 }
 
 /// Re-registers the account under a new passphrase and rewraps the same
@@ -303,29 +317,18 @@ pub async fn log_in_with_recovery(
     totp: Option<&str>,
 ) -> Result<(SessionToken, KeyBundle), ApiError> {
     let (login, request) = RecoveryLogin::start(account, code)?;
-    let challenge: LoginChallenge = post_json(
-        "/api/login/recovery/start",
-        None,
-        &json!({ "account": account.as_str(), "request": b64(&request) }),
-    )
-    .await?;
-    let response = unb64("response", &challenge.response)?;
-    let (finalization, _session_key, export_key) = login.finish(&response, code)?;
-    let done: LoggedIn = post_json(
+    let challenge = start_login("/api/login/recovery/start", account, &request).await?;
+    let (finalization, _session_key, export_key) = login.finish(&challenge.1, code)?;
+    let (session, wrapped) = finish_login(
         "/api/login/recovery/finish",
-        None,
-        &finish_body(&challenge.login_id, &finalization, totp),
+        &challenge.0,
+        &finalization,
+        totp,
     )
     .await?;
-    let wrapped = unb64("wrapped_bundle", &done.wrapped_bundle)?;
-    let bundle = unwrap_recovery_bundle(&export_key, &wrapped, account)?;
     Ok((
-        SessionToken {
-            token: done.token,
-            session_id: done.session_id,
-            expires_at: done.expires_at,
-        },
-        bundle,
+        session,
+        unwrap_recovery_bundle(&export_key, &wrapped, account)?,
     ))
 }
 
