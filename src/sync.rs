@@ -37,6 +37,11 @@ use crate::vault::{self, VaultError};
 
 /// The server collection contacts sync through (the envelope namespace).
 pub const COLLECTION: &str = CONTACT_NAMESPACE;
+/// Records per push: under the server's 1,000 items, and a typical
+/// contact's envelope is a few KiB, so a first upload of 100,000 contacts
+/// takes 200 round trips, not 1,600. A push over the server's 8 MiB body
+/// limit halves it (large histories).
+const PUSH_BATCH: usize = 500;
 /// How long to wait between reachability probes while offline.
 const PROBE_MS: u32 = 2_000;
 /// How long to wait before retrying after the server refused a request.
@@ -120,6 +125,8 @@ pub struct Syncer {
     jobs: mpsc::UnboundedSender<Job>,
     state: AppState,
     in_flight: Cell<usize>,
+    /// Records per push now (halved after a push was too large).
+    batch: Cell<usize>,
     /// A change notification arrived while requests were under way.
     pull_later: Cell<bool>,
     probing: Cell<bool>,
@@ -232,7 +239,8 @@ impl Syncer {
         sync_state: SyncState,
     ) -> Result<Rc<Syncer>, VaultError> {
         let codec = CryptoCodec::new(key.clone(), COLLECTION)?;
-        let engine = Engine::resume(device, codec, records, sync_state);
+        let mut engine = Engine::resume(device, codec, records, sync_state);
+        engine.set_max_batch(PUSH_BATCH);
         let book = ContactBook::from_contacts(
             engine
                 .records()
@@ -249,6 +257,7 @@ impl Syncer {
             jobs,
             state,
             in_flight: Cell::new(0),
+            batch: Cell::new(PUSH_BATCH),
             pull_later: Cell::new(false),
             probing: Cell::new(false),
             stopped: Cell::new(false),
@@ -590,6 +599,14 @@ impl Syncer {
         }
         match &error {
             ApiError::Unreachable(_) => self.went_offline(),
+            ApiError::Refused { code, .. }
+                if code == "payload_too_large" && self.batch.get() > 1 =>
+            {
+                let smaller = self.batch.get() / 2;
+                self.batch.set(smaller);
+                self.engine.borrow_mut().set_max_batch(smaller);
+                self.send(Job::Engine(Event::Tick { now_ms: now_ms() }));
+            }
             e if e.is_unauthorized() => {
                 self.events.replace(None);
                 self.send(Job::Engine(Event::Offline));
