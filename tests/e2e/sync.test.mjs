@@ -214,6 +214,10 @@ test('two devices of one account stay in sync through a server that sees only ci
     assert.ok(files.length > 0, 'the server wrote its database');
     files.push({ where: 'server log', text: server.logs() });
     assert.deepEqual(findIn(files, PLAINTEXT), []);
+    // The account name is the login identifier, so the database holds it;
+    // the log names accounts only by a short hash.
+    assert.deepEqual(findIn([{ where: 'server log', text: server.logs() }], [ACCOUNT]), []);
+    assert.match(server.logs(), /passphrase changed/, 'the log was captured');
   });
 });
 
