@@ -4,8 +4,11 @@
 use crate::components::busy::BusyIndicator;
 use crate::components::topbar::TopBar;
 use crate::pages::{
-    contacts::ContactsPage, import::ImportPage, new_passphrase::NewPassphrasePage,
-    recovery::RecoveryPage, settings::SettingsPage, unlock::UnlockPage, welcome::WelcomePage,
+    activities::ActivitiesPage, companies::CompaniesPage, contacts::ContactsPage,
+    dashboard::DashboardPage, deals::DealsPage, import::ImportPage,
+    new_passphrase::NewPassphrasePage, privacy::PrivacyPage, recovery::RecoveryPage,
+    settings::SettingsPage, tasks::TasksPage, tickets::TicketsPage, unlock::UnlockPage,
+    welcome::WelcomePage,
 };
 use crate::state::{AppState, LockReason, Phase, View};
 use crate::store::{DEFAULT_DB_NAME, Db, MetaKey};
@@ -82,7 +85,14 @@ pub fn App() -> impl IntoView {
         Phase::ShowRecovery => view! { <RecoveryPage/> }.into_any(),
         Phase::Locked(reason) => view! { <UnlockPage reason=reason/> }.into_any(),
         Phase::ChoosePassphrase => view! { <NewPassphrasePage/> }.into_any(),
+        Phase::Unlocked(View::Dashboard) => view! { <DashboardPage/> }.into_any(),
         Phase::Unlocked(View::Contacts) => view! { <ContactsPage/> }.into_any(),
+        Phase::Unlocked(View::Companies) => view! { <CompaniesPage/> }.into_any(),
+        Phase::Unlocked(View::Deals) => view! { <DealsPage/> }.into_any(),
+        Phase::Unlocked(View::Activities) => view! { <ActivitiesPage/> }.into_any(),
+        Phase::Unlocked(View::Tasks) => view! { <TasksPage/> }.into_any(),
+        Phase::Unlocked(View::Tickets) => view! { <TicketsPage/> }.into_any(),
+        Phase::Unlocked(View::Privacy) => view! { <PrivacyPage/> }.into_any(),
         Phase::Unlocked(View::Import) => view! { <ImportPage/> }.into_any(),
         Phase::Unlocked(View::Settings) => view! { <SettingsPage/> }.into_any(),
     };

@@ -4,8 +4,9 @@ use crate::store::Db;
 use crate::sync::{SyncStatus, Syncer};
 use crate::vault::Damaged;
 use coffer_core::contact::Contact;
-use coffer_core::i18n::Msg;
+use coffer_core::i18n::{Message, Msg};
 use coffer_core::import::ImportUndo;
+use coffer_core::record::Record;
 use coffer_core::search::SearchIndex;
 use coffer_core::settings::{Locale, Settings};
 use coffer_crypto::VaultKey;
@@ -38,9 +39,49 @@ pub enum LockReason {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
+    Dashboard,
     Contacts,
+    Companies,
+    Deals,
+    Activities,
+    Tasks,
+    Tickets,
+    Privacy,
     Import,
     Settings,
+}
+
+impl View {
+    /// The pages in the order the navigation lists them.
+    pub const NAV: [View; 10] = [
+        View::Dashboard,
+        View::Contacts,
+        View::Companies,
+        View::Deals,
+        View::Activities,
+        View::Tasks,
+        View::Tickets,
+        View::Privacy,
+        View::Import,
+        View::Settings,
+    ];
+
+    /// The page's name in the interface language.
+    pub fn label(self, locale: coffer_core::settings::Locale) -> &'static str {
+        use coffer_core::i18n::{crm::CrmMsg, privacy::PrivacyMsg, work::WorkMsg};
+        match self {
+            View::Dashboard => WorkMsg::NavDashboard.in_locale(locale),
+            View::Contacts => Msg::Contacts.in_locale(locale),
+            View::Companies => CrmMsg::NavCompanies.in_locale(locale),
+            View::Deals => CrmMsg::NavDeals.in_locale(locale),
+            View::Activities => WorkMsg::NavActivities.in_locale(locale),
+            View::Tasks => WorkMsg::NavTasks.in_locale(locale),
+            View::Tickets => WorkMsg::NavTickets.in_locale(locale),
+            View::Privacy => PrivacyMsg::NavPrivacy.in_locale(locale),
+            View::Import => Msg::Import.in_locale(locale),
+            View::Settings => Msg::Settings.in_locale(locale),
+        }
+    }
 }
 
 /// A message for the live status region.
@@ -81,6 +122,51 @@ impl ContactBook {
     }
 }
 
+/// Decrypted records of every synced type other than contacts, as the JSON
+/// objects their documents hold, by namespace. Exists only while unlocked.
+/// Pages read typed records with [`RecordSet::get`] and [`RecordSet::all`].
+#[derive(Clone, Debug, Default)]
+pub struct RecordSet {
+    by_namespace: HashMap<&'static str, HashMap<Uuid, serde_json::Value>>,
+}
+
+impl RecordSet {
+    pub fn upsert(&mut self, namespace: &'static str, id: Uuid, json: serde_json::Value) {
+        self.by_namespace
+            .entry(namespace)
+            .or_default()
+            .insert(id, json);
+    }
+
+    pub fn remove(&mut self, namespace: &str, id: Uuid) {
+        if let Some(map) = self.by_namespace.get_mut(namespace) {
+            map.remove(&id);
+        }
+    }
+
+    /// The JSON of every record of a namespace, in no particular order.
+    pub fn json(&self, namespace: &str) -> impl Iterator<Item = (&Uuid, &serde_json::Value)> {
+        self.by_namespace.get(namespace).into_iter().flatten()
+    }
+
+    pub fn count(&self, namespace: &str) -> usize {
+        self.by_namespace.get(namespace).map_or(0, HashMap::len)
+    }
+
+    /// One record, if it exists and reads as `T`.
+    pub fn get<T: Record>(&self, id: Uuid) -> Option<T> {
+        let json = self.by_namespace.get(T::NAMESPACE)?.get(&id)?;
+        serde_json::from_value(json.clone()).ok()
+    }
+
+    /// Every record of type `T` that reads (in no particular order).
+    pub fn all<T: Record>(&self) -> Vec<T> {
+        self.json(T::NAMESPACE)
+            .filter_map(|(_, json)| serde_json::from_value(json.clone()).ok())
+            .collect()
+    }
+}
+
 /// Keys and the database handle: browser objects, kept off the reactive graph.
 pub struct Session {
     /// Shared with running tasks; zeroized when the last holder drops it.
@@ -112,6 +198,8 @@ pub struct AppState {
     pub locale: RwSignal<Locale>,
     pub settings: RwSignal<Settings>,
     pub book: RwSignal<ContactBook>,
+    /// Companies, deals, activities, tasks, ... (everything but contacts).
+    pub records: RwSignal<RecordSet>,
     pub damaged: RwSignal<Vec<Damaged>>,
     pub notice: RwSignal<Option<Notice>>,
     /// Work in progress: a message and, when known, (done, total).
@@ -137,6 +225,7 @@ impl AppState {
             locale: RwSignal::new(locale),
             settings: RwSignal::new(Settings::default()),
             book: RwSignal::new(ContactBook::default()),
+            records: RwSignal::new(RecordSet::default()),
             damaged: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
             busy: RwSignal::new(None),
@@ -151,7 +240,8 @@ impl AppState {
     }
 
     /// The translated text of a message in the current language.
-    pub fn t(&self, msg: Msg) -> &'static str {
+    /// A message in the interface language (tracked: re-renders on switch).
+    pub fn t<M: Message>(&self, msg: M) -> &'static str {
         msg.in_locale(self.locale.get())
     }
 
@@ -212,6 +302,7 @@ impl AppState {
         self.last_import.set_value(None);
         self.sync_status.set(SyncStatus::default());
         self.book.set(ContactBook::default());
+        self.records.set(RecordSet::default());
         self.damaged.set(Vec::new());
         self.busy.set(None);
         self.notice.set(None);

@@ -3,7 +3,7 @@
 //!
 //! Two object stores:
 //! - `meta`: the vault header (bytes), the unlock throttle, the interface
-//!   language, this device's random id and the contact collection's sync
+//!   language, this device's random id and each collection's sync
 //!   position (sequence numbers and hashes). Nothing in it names or
 //!   describes a customer.
 //! - `records`: one sealed envelope per record under the key
@@ -25,7 +25,6 @@ const HEADER_KEY: &str = "vault_header";
 const THROTTLE_KEY: &str = "unlock_throttle";
 const LOCALE_KEY: &str = "ui_locale";
 const DEVICE_KEY: &str = "device_id";
-const SYNC_STATE_KEY: &str = "sync_state_contact";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -149,13 +148,13 @@ impl Db {
     /// Small strings that hold no customer data (see [`MetaKey`]).
     pub async fn meta_text(&self, key: MetaKey) -> Result<Option<String>, StoreError> {
         Ok(self
-            .meta_get(key.as_str())
+            .meta_get(&key.as_str())
             .await?
             .and_then(|v| v.as_string()))
     }
 
     pub async fn put_meta_text(&self, key: MetaKey, text: &str) -> Result<(), StoreError> {
-        self.meta_put(key.as_str(), &JsValue::from_str(text)).await
+        self.meta_put(&key.as_str(), &JsValue::from_str(text)).await
     }
 
     pub async fn put_record(
@@ -271,17 +270,18 @@ pub enum MetaKey {
     Locale,
     /// This device's random id (hex), stamped into every edit it makes.
     DeviceId,
-    /// The contact collection's verified chain position (hashes, counters).
-    SyncState,
+    /// A collection's verified chain position (hashes, counters), under
+    /// `sync_state_<namespace>`.
+    SyncState(&'static str),
 }
 
 impl MetaKey {
-    fn as_str(self) -> &'static str {
+    fn as_str(self) -> std::borrow::Cow<'static, str> {
         match self {
-            MetaKey::UnlockThrottle => THROTTLE_KEY,
-            MetaKey::Locale => LOCALE_KEY,
-            MetaKey::DeviceId => DEVICE_KEY,
-            MetaKey::SyncState => SYNC_STATE_KEY,
+            MetaKey::UnlockThrottle => THROTTLE_KEY.into(),
+            MetaKey::Locale => LOCALE_KEY.into(),
+            MetaKey::DeviceId => DEVICE_KEY.into(),
+            MetaKey::SyncState(namespace) => format!("sync_state_{namespace}").into(),
         }
     }
 }

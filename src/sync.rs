@@ -1,20 +1,25 @@
-//! Drives the sans-IO sync engine (`coffer-sync`) for the contact
-//! collection: persists what it asks to persist (sealed, in IndexedDB),
-//! carries its requests to the server (`api.rs`), feeds the answers back,
-//! and keeps the contact book and the sync status the UI shows in step.
+//! Drives the sans-IO sync engine (`coffer-sync`), one engine per record
+//! type ("lane": contacts, companies, deals, ..., consent, audit): persists
+//! what each asks to persist (sealed, in IndexedDB), carries its requests to
+//! the server (`api.rs`), feeds the answers back, and keeps the contact
+//! book, the other records and the sync status the UI shows in step.
 //!
-//! One task owns the engine and handles one job at a time, so its actions
+//! One task owns every engine and handles one job at a time, so actions
 //! run in order: an edit is on disk before the push that sends it. Network
 //! requests run beside that task and come back as jobs. Change
-//! notifications arrive over server-sent events; there is no polling loop
-//! (only a reachability probe while the server cannot be reached).
+//! notifications for every collection arrive over *one* server-sent event
+//! stream (browsers allow about six connections per origin); there is no
+//! polling loop (only a reachability probe while the server is away).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use coffer_core::contact::Contact;
 use coffer_core::i18n::Msg;
-use coffer_core::record::{ACCOUNT_NAMESPACE, CONTACT_NAMESPACE};
+use coffer_core::record::{
+    ACCOUNT_NAMESPACE, ACTIVITY_NAMESPACE, COMPANY_NAMESPACE, CONTACT_NAMESPACE, DEAL_NAMESPACE,
+    FIELD_DEF_NAMESPACE, PIPELINE_NAMESPACE, Record, TASK_NAMESPACE, TICKET_NAMESPACE,
+};
 use coffer_crypto::VaultKey;
 use coffer_sync::{
     Action, CryptoCodec, DeviceId, Doc, Engine, Event, Hlc, StoredRecord, SyncState,
@@ -23,6 +28,7 @@ use futures::StreamExt;
 use futures::channel::{mpsc, oneshot};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -31,12 +37,29 @@ use wasm_bindgen::closure::Closure;
 use zeroize::Zeroize;
 
 use crate::api::{self, ApiError, SessionToken};
-use crate::state::{AppState, ContactBook};
+use crate::state::{AppState, ContactBook, RecordSet};
 use crate::store::{Db, MetaKey};
 use crate::vault::{self, VaultError};
 
 /// The server collection contacts sync through (the envelope namespace).
 pub const COLLECTION: &str = CONTACT_NAMESPACE;
+
+/// Every record type that syncs, each its own server collection and
+/// envelope namespace. Contacts come first: they load first on unlock.
+pub fn synced_namespaces() -> Vec<&'static str> {
+    let mut all = vec![
+        CONTACT_NAMESPACE,
+        COMPANY_NAMESPACE,
+        DEAL_NAMESPACE,
+        PIPELINE_NAMESPACE,
+        ACTIVITY_NAMESPACE,
+        TASK_NAMESPACE,
+        TICKET_NAMESPACE,
+        FIELD_DEF_NAMESPACE,
+    ];
+    all.extend(coffer_core::privacy::NAMESPACES);
+    all
+}
 /// Records per push: under the server's 1,000 items, and a typical
 /// contact's envelope is a few KiB, so a first upload of 100,000 contacts
 /// takes 200 round trips, not 1,600. A push over the server's 8 MiB body
@@ -47,7 +70,7 @@ const PROBE_MS: u32 = 2_000;
 /// How long to wait before retrying after the server refused a request.
 const RETRY_MS: u32 = 5_000;
 
-type ContactEngine = Engine<CryptoCodec<Rc<VaultKey>>>;
+type RecordEngine = Engine<CryptoCodec<Rc<VaultKey>>>;
 
 /// The account this device syncs with: kept sealed in the vault, never in
 /// plain storage. The account's user key is the vault key itself.
@@ -108,27 +131,42 @@ pub enum SyncProblem {
 }
 
 enum Job {
-    Engine(Event),
-    /// Local edits; the reply comes once they are on disk.
-    Edit(Vec<Event>, oneshot::Sender<Result<(), VaultError>>),
+    /// An event for the engine of lane `.0`.
+    Engine(usize, Event),
+    /// Local edits in lane `.0`; the reply comes once they are on disk.
+    Edit(usize, Vec<Event>, oneshot::Sender<Result<(), VaultError>>),
     AcceptRestored,
     Retry,
 }
 
-/// The running sync of one unlocked vault. Dropped (after [`Syncer::stop`])
-/// on lock, with the key it holds.
-pub struct Syncer {
-    engine: RefCell<ContactEngine>,
-    db: Rc<Db>,
-    key: Rc<VaultKey>,
-    link: RefCell<Option<AccountLink>>,
-    jobs: mpsc::UnboundedSender<Job>,
-    state: AppState,
+/// One record type's engine and its requests under way.
+struct Lane {
+    namespace: &'static str,
+    engine: RefCell<RecordEngine>,
     in_flight: Cell<usize>,
     /// Records per push now (halved after a push was too large).
     batch: Cell<usize>,
     /// A change notification arrived while requests were under way.
     pull_later: Cell<bool>,
+}
+
+/// What one lane loaded from this device on unlock.
+pub struct LaneStart {
+    pub namespace: &'static str,
+    pub records: Vec<(Uuid, StoredRecord)>,
+    pub sync_state: SyncState,
+}
+
+/// The running sync of one unlocked vault. Dropped (after [`Syncer::stop`])
+/// on lock, with the key it holds.
+pub struct Syncer {
+    lanes: Vec<Lane>,
+    db: Rc<Db>,
+    key: Rc<VaultKey>,
+    device: DeviceId,
+    link: RefCell<Option<AccountLink>>,
+    jobs: mpsc::UnboundedSender<Job>,
+    state: AppState,
     probing: Cell<bool>,
     stopped: Cell<bool>,
     events: RefCell<Option<EventStream>>,
@@ -164,9 +202,9 @@ pub async fn device_id(db: &Db) -> Result<DeviceId, VaultError> {
     Ok(id)
 }
 
-pub async fn load_sync_state(db: &Db) -> Result<SyncState, VaultError> {
+pub async fn load_sync_state(db: &Db, namespace: &'static str) -> Result<SyncState, VaultError> {
     Ok(db
-        .meta_text(MetaKey::SyncState)
+        .meta_text(MetaKey::SyncState(namespace))
         .await?
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or_default())
@@ -199,26 +237,42 @@ pub fn legacy_contact(device: DeviceId) -> impl Fn(Uuid, &[u8]) -> Option<Stored
     }
 }
 
-/// A contact as document fields: its top-level JSON members, so that edits
+/// A record as document fields: its top-level JSON members, so that edits
 /// to different members merge.
-pub fn contact_fields(contact: &Contact) -> Vec<(String, Value)> {
-    match serde_json::to_value(contact) {
+pub fn record_fields<T: Serialize>(record: &T) -> Vec<(String, Value)> {
+    match serde_json::to_value(record) {
         Ok(Value::Object(map)) => map.into_iter().filter(|(k, _)| k != "id").collect(),
         _ => Vec::new(),
     }
 }
 
-/// The contact a document holds, unless it is deleted or a placeholder.
-pub fn contact_from_doc(id: Uuid, doc: &Doc) -> Option<Contact> {
+pub fn contact_fields(contact: &Contact) -> Vec<(String, Value)> {
+    record_fields(contact)
+}
+
+/// The JSON object a document holds (with its id), unless it is deleted or
+/// a placeholder.
+pub fn json_from_doc(id: Uuid, doc: &Doc) -> Option<Value> {
     if doc.is_deleted() || doc.fields().is_empty() {
         return None;
     }
-    let map: serde_json::Map<String, Value> = doc
+    let mut map: serde_json::Map<String, Value> = doc
         .fields()
         .iter()
         .map(|(k, f)| (k.clone(), f.value.clone()))
         .collect();
-    let mut contact: Contact = serde_json::from_value(Value::Object(map)).ok()?;
+    map.insert("id".into(), Value::String(id.to_string()));
+    Some(Value::Object(map))
+}
+
+/// The record a document holds, unless it is deleted or a placeholder.
+pub fn record_from_doc<T: DeserializeOwned>(id: Uuid, doc: &Doc) -> Option<T> {
+    serde_json::from_value(json_from_doc(id, doc)?).ok()
+}
+
+/// The contact a document holds, unless it is deleted or a placeholder.
+pub fn contact_from_doc(id: Uuid, doc: &Doc) -> Option<Contact> {
+    let mut contact: Contact = record_from_doc(id, doc)?;
     contact.id = id;
     Some(contact)
 }
@@ -227,38 +281,75 @@ fn now_ms() -> u64 {
     u64::try_from(vault::now_ms()).unwrap_or(0)
 }
 
+/// Only the fields of `after` that differ from `before` (what the form
+/// started from), so fields another device changed meanwhile are not
+/// overwritten with stale values.
+fn changed_fields(
+    before: Vec<(String, Value)>,
+    after: Vec<(String, Value)>,
+) -> Vec<(String, Value)> {
+    let before: std::collections::HashMap<String, Value> = before.into_iter().collect();
+    after
+        .into_iter()
+        .filter(|(field, value)| before.get(field) != Some(value))
+        .collect()
+}
+
+impl Lane {
+    fn pending(&self) -> usize {
+        self.engine.borrow().outbox().len()
+    }
+}
+
 impl Syncer {
-    /// Starts the engine over the records loaded from this device (offline
-    /// until [`Syncer::connect`]), and fills the contact book from them.
+    /// Starts one engine per record type over the records loaded from this
+    /// device (offline until [`Syncer::connect`]), and fills the contact
+    /// book and the record set from them.
     pub fn start(
         state: AppState,
         db: Rc<Db>,
         key: Rc<VaultKey>,
         device: DeviceId,
-        records: Vec<(Uuid, StoredRecord)>,
-        sync_state: SyncState,
+        starts: Vec<LaneStart>,
     ) -> Result<Rc<Syncer>, VaultError> {
-        let codec = CryptoCodec::new(key.clone(), COLLECTION)?;
-        let mut engine = Engine::resume(device, codec, records, sync_state);
-        engine.set_max_batch(PUSH_BATCH);
-        let book = ContactBook::from_contacts(
-            engine
-                .records()
-                .iter()
-                .filter_map(|(id, r)| contact_from_doc(*id, &r.doc)),
-        );
-        state.book.set(book);
+        let mut lanes = Vec::with_capacity(starts.len());
+        let mut book = None;
+        let mut records = RecordSet::default();
+        for start in starts {
+            let codec = CryptoCodec::new(key.clone(), start.namespace)?;
+            let mut engine = Engine::resume(device, codec, start.records, start.sync_state);
+            engine.set_max_batch(PUSH_BATCH);
+            let docs = engine.records().iter();
+            if start.namespace == CONTACT_NAMESPACE {
+                book = Some(ContactBook::from_contacts(
+                    docs.filter_map(|(id, r)| contact_from_doc(*id, &r.doc)),
+                ));
+            } else {
+                for (id, r) in docs {
+                    if let Some(json) = json_from_doc(*id, &r.doc) {
+                        records.upsert(start.namespace, *id, json);
+                    }
+                }
+            }
+            lanes.push(Lane {
+                namespace: start.namespace,
+                engine: RefCell::new(engine),
+                in_flight: Cell::new(0),
+                batch: Cell::new(PUSH_BATCH),
+                pull_later: Cell::new(false),
+            });
+        }
+        state.book.set(book.unwrap_or_default());
+        state.records.set(records);
         let (jobs, rx) = mpsc::unbounded();
         let syncer = Rc::new(Syncer {
-            engine: RefCell::new(engine),
+            lanes,
             db,
             key,
+            device,
             link: RefCell::new(None),
             jobs,
             state,
-            in_flight: Cell::new(0),
-            batch: Cell::new(PUSH_BATCH),
-            pull_later: Cell::new(false),
             probing: Cell::new(false),
             stopped: Cell::new(false),
             events: RefCell::new(None),
@@ -311,14 +402,20 @@ impl Syncer {
     fn went_online(self: &Rc<Self>) {
         self.state.sync_status.update(|s| s.online = true);
         self.open_events();
-        self.send(Job::Engine(Event::Online));
+        self.to_every_lane(|| Event::Online);
+    }
+
+    fn to_every_lane(&self, event: impl Fn() -> Event) {
+        for lane in 0..self.lanes.len() {
+            self.send(Job::Engine(lane, event()));
+        }
     }
 
     /// Stops syncing with the account (signed out); local data stays.
     pub fn disconnect(&self) {
         self.events.replace(None);
         self.link.replace(None);
-        self.send(Job::Engine(Event::Offline));
+        self.to_every_lane(|| Event::Offline);
         self.state.sync_status.update(|s| {
             s.account = None;
             s.online = false;
@@ -331,51 +428,83 @@ impl Syncer {
         vault::save_private(&self.db, &self.key, ACCOUNT_NAMESPACE, link).await
     }
 
+    fn lane_of(&self, namespace: &str) -> Result<usize, VaultError> {
+        self.lanes
+            .iter()
+            .position(|l| l.namespace == namespace)
+            .ok_or_else(|| VaultError::Encoding(format!("{namespace} records do not sync")))
+    }
+
     /// Records an edit of `contact`: only the fields that differ from
-    /// `original` (what the form started from), so fields another device
-    /// changed meanwhile are not overwritten with stale values.
+    /// `original` (what the form started from).
     pub async fn save_contact(
         &self,
         original: Option<&Contact>,
         contact: &Contact,
     ) -> Result<(), VaultError> {
-        let before: std::collections::HashMap<String, Value> = original
-            .map(contact_fields)
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
-        let changes: Vec<(String, Value)> = contact_fields(contact)
-            .into_iter()
-            .filter(|(field, value)| before.get(field) != Some(value))
-            .collect();
+        self.save_record(original, contact).await
+    }
+
+    /// Records an edit of any record type: only the fields that differ from
+    /// `original` (what the form started from), so fields another device
+    /// changed meanwhile are not overwritten with stale values.
+    pub async fn save_record<T: Record>(
+        &self,
+        original: Option<&T>,
+        record: &T,
+    ) -> Result<(), VaultError> {
+        let changes = changed_fields(
+            original.map(record_fields).unwrap_or_default(),
+            record_fields(record),
+        );
         if changes.is_empty() {
             return Ok(());
         }
-        self.submit(Event::Edit {
-            record_id: contact.id,
-            changes,
-            now_ms: now_ms(),
-        })
+        let lane = self.lane_of(T::NAMESPACE)?;
+        self.submit(
+            lane,
+            vec![Event::Edit {
+                record_id: record.id(),
+                changes,
+                now_ms: now_ms(),
+            }],
+        )
         .await
     }
 
     pub async fn delete_contact(&self, id: Uuid) -> Result<(), VaultError> {
-        self.submit(Event::Delete {
-            record_id: id,
-            now_ms: now_ms(),
-        })
+        self.delete_record(CONTACT_NAMESPACE, id).await
+    }
+
+    /// Deletes a record of any type (a tombstone that syncs).
+    pub async fn delete_record(&self, namespace: &str, id: Uuid) -> Result<(), VaultError> {
+        let lane = self.lane_of(namespace)?;
+        self.submit(
+            lane,
+            vec![Event::Delete {
+                record_id: id,
+                now_ms: now_ms(),
+            }],
+        )
         .await
     }
 
     /// Many new contacts at once (import, tests): one job, stored together.
     pub async fn add_contacts(&self, contacts: &[Contact]) -> Result<(), VaultError> {
+        self.add_records(contacts).await
+    }
+
+    /// Many new records of one type at once: one job, stored together.
+    pub async fn add_records<T: Record>(&self, records: &[T]) -> Result<(), VaultError> {
         let now = now_ms();
-        self.submit_all(
-            contacts
+        let lane = self.lane_of(T::NAMESPACE)?;
+        self.submit(
+            lane,
+            records
                 .iter()
-                .map(|c| Event::Edit {
-                    record_id: c.id,
-                    changes: contact_fields(c),
+                .map(|r| Event::Edit {
+                    record_id: r.id(),
+                    changes: record_fields(r),
                     now_ms: now,
                 })
                 .collect(),
@@ -383,10 +512,18 @@ impl Syncer {
         .await
     }
 
-    /// The record's history: values that were replaced, newest first, with
+    /// A contact's history: values that were replaced, newest first, with
     /// the bookkeeping fields left out.
     pub fn history(&self, id: Uuid) -> Vec<coffer_sync::Superseded> {
-        let engine = self.engine.borrow();
+        self.record_history(CONTACT_NAMESPACE, id)
+    }
+
+    /// Any record's history, newest first, bookkeeping fields left out.
+    pub fn record_history(&self, namespace: &str, id: Uuid) -> Vec<coffer_sync::Superseded> {
+        let Ok(lane) = self.lane_of(namespace) else {
+            return Vec::new();
+        };
+        let engine = self.lanes[lane].engine.borrow();
         let Some(doc) = engine.doc(id) else {
             return Vec::new();
         };
@@ -401,7 +538,7 @@ impl Syncer {
     }
 
     pub fn device(&self) -> DeviceId {
-        self.engine.borrow().device()
+        self.device
     }
 
     /// The user confirmed the server was restored from a backup: forget the
@@ -417,7 +554,7 @@ impl Syncer {
     /// Pull now (the "sync now" button).
     pub fn sync_now(self: &Rc<Self>) {
         if self.state.sync_status.with_untracked(|s| s.online) {
-            self.send(Job::Engine(Event::Tick { now_ms: now_ms() }));
+            self.to_every_lane(|| Event::Tick { now_ms: now_ms() });
         } else {
             self.probe();
         }
@@ -427,13 +564,9 @@ impl Syncer {
         let _ = self.jobs.unbounded_send(job);
     }
 
-    async fn submit(&self, event: Event) -> Result<(), VaultError> {
-        self.submit_all(vec![event]).await
-    }
-
-    async fn submit_all(&self, events: Vec<Event>) -> Result<(), VaultError> {
+    async fn submit(&self, lane: usize, events: Vec<Event>) -> Result<(), VaultError> {
         let (reply, done) = oneshot::channel();
-        self.send(Job::Edit(events, reply));
+        self.send(Job::Edit(lane, events, reply));
         done.await
             .map_err(|_| VaultError::Encoding("sync stopped".into()))?
     }
@@ -444,30 +577,40 @@ impl Syncer {
                 break;
             }
             match job {
-                Job::Engine(event) => {
-                    let actions = self.engine.borrow_mut().handle(event);
-                    let _ = self.run(actions).await;
+                Job::Engine(lane, event) => {
+                    let actions = self.lanes[lane].engine.borrow_mut().handle(event);
+                    let _ = self.run(lane, actions).await;
                 }
-                Job::Edit(events, reply) => {
+                Job::Edit(lane, events, reply) => {
                     let mut actions = Vec::new();
                     {
-                        let mut engine = self.engine.borrow_mut();
+                        let mut engine = self.lanes[lane].engine.borrow_mut();
                         for event in events {
                             actions.extend(engine.handle(event));
                         }
                     }
-                    let result = self.run(actions).await;
+                    let result = self.run(lane, actions).await;
                     let _ = reply.send(result);
                 }
                 Job::AcceptRestored => {
                     self.state.sync_status.update(|s| s.problem = None);
-                    let actions = self.engine.borrow_mut().accept_restored_server();
-                    let _ = self.run(actions).await;
+                    for lane in 0..self.lanes.len() {
+                        let actions = self.lanes[lane]
+                            .engine
+                            .borrow_mut()
+                            .accept_restored_server();
+                        let _ = self.run(lane, actions).await;
+                    }
                 }
                 Job::Retry => {
                     self.state.sync_status.update(|s| s.problem = None);
-                    let actions = self.engine.borrow_mut().retry_after_chain_error();
-                    let _ = self.run(actions).await;
+                    for lane in 0..self.lanes.len() {
+                        let actions = self.lanes[lane]
+                            .engine
+                            .borrow_mut()
+                            .retry_after_chain_error();
+                        let _ = self.run(lane, actions).await;
+                    }
                 }
             }
             self.refresh_status();
@@ -478,8 +621,10 @@ impl Syncer {
     /// one transaction up to the next action that is not a store.
     async fn run(
         self: &Rc<Self>,
+        lane: usize,
         actions: Vec<Action<coffer_crypto::CryptoError>>,
     ) -> Result<(), VaultError> {
+        let namespace = self.lanes[lane].namespace;
         let mut stores: Vec<(Uuid, StoredRecord)> = Vec::new();
         let mut result = Ok(());
         for action in actions {
@@ -487,18 +632,21 @@ impl Syncer {
                 stores.push((record_id, record));
                 continue;
             }
-            if let Err(e) = self.flush(&mut stores).await {
+            if let Err(e) = self.flush(namespace, &mut stores).await {
                 result = Err(e);
             }
             match action {
                 Action::Store { .. } => {}
                 Action::StoreSyncState(sync_state) => {
                     if let Ok(text) = serde_json::to_string(&sync_state) {
-                        let _ = self.db.put_meta_text(MetaKey::SyncState, &text).await;
+                        let _ = self
+                            .db
+                            .put_meta_text(MetaKey::SyncState(namespace), &text)
+                            .await;
                     }
                 }
-                Action::Push(items) => self.send_push(items),
-                Action::Pull { since_seq, request } => self.send_pull(since_seq, request),
+                Action::Push(items) => self.send_push(lane, items),
+                Action::Pull { since_seq, request } => self.send_pull(lane, since_seq, request),
                 Action::HistoryChanged { .. } => {
                     self.state.history_version.update(|v| *v += 1);
                 }
@@ -516,32 +664,47 @@ impl Syncer {
                 }
             }
         }
-        if let Err(e) = self.flush(&mut stores).await {
+        if let Err(e) = self.flush(namespace, &mut stores).await {
             result = Err(e);
         }
         result
     }
 
-    async fn flush(&self, stores: &mut Vec<(Uuid, StoredRecord)>) -> Result<(), VaultError> {
+    async fn flush(
+        &self,
+        namespace: &'static str,
+        stores: &mut Vec<(Uuid, StoredRecord)>,
+    ) -> Result<(), VaultError> {
         if stores.is_empty() {
             return Ok(());
         }
         let batch = std::mem::take(stores);
         let refs: Vec<(Uuid, &StoredRecord)> = batch.iter().map(|(id, r)| (*id, r)).collect();
-        if let Err(e) = vault::store_synced(&self.db, &self.key, COLLECTION, &refs).await {
+        if let Err(e) = vault::store_synced(&self.db, &self.key, namespace, &refs).await {
             self.state
                 .sync_status
                 .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string())));
             return Err(e);
         }
-        self.state.book.update(|book| {
-            for (id, record) in &batch {
-                match contact_from_doc(*id, &record.doc) {
-                    Some(contact) => book.upsert(contact),
-                    None => book.remove(*id),
+        if namespace == CONTACT_NAMESPACE {
+            self.state.book.update(|book| {
+                for (id, record) in &batch {
+                    match contact_from_doc(*id, &record.doc) {
+                        Some(contact) => book.upsert(contact),
+                        None => book.remove(*id),
+                    }
                 }
-            }
-        });
+            });
+        } else {
+            self.state.records.update(|set| {
+                for (id, record) in &batch {
+                    match json_from_doc(*id, &record.doc) {
+                        Some(json) => set.upsert(namespace, *id, json),
+                        None => set.remove(namespace, *id),
+                    }
+                }
+            });
+        }
         Ok(())
     }
 
@@ -549,67 +712,74 @@ impl Syncer {
         self.link.borrow().as_ref().map(|l| l.session.token.clone())
     }
 
-    fn begin_request(&self) {
-        self.in_flight.set(self.in_flight.get() + 1);
+    fn in_flight(&self) -> usize {
+        self.lanes.iter().map(|l| l.in_flight.get()).sum()
+    }
+
+    fn begin_request(&self, lane: usize) {
+        let l = &self.lanes[lane];
+        l.in_flight.set(l.in_flight.get() + 1);
         self.state.sync_status.update(|s| s.busy = true);
     }
 
-    fn end_request(self: &Rc<Self>) {
-        let left = self.in_flight.get().saturating_sub(1);
-        self.in_flight.set(left);
-        if left == 0 {
+    fn end_request(self: &Rc<Self>, lane: usize) {
+        let l = &self.lanes[lane];
+        let left = l.in_flight.get().saturating_sub(1);
+        l.in_flight.set(left);
+        if left == 0 && l.pull_later.replace(false) {
+            self.send(Job::Engine(lane, Event::Tick { now_ms: now_ms() }));
+        }
+        if self.in_flight() == 0 {
             self.state.sync_status.update(|s| s.busy = false);
-            if self.pull_later.replace(false) {
-                self.send(Job::Engine(Event::Tick { now_ms: now_ms() }));
-            }
         }
     }
 
-    fn send_push(self: &Rc<Self>, items: Vec<coffer_sync::PushItem>) {
+    fn send_push(self: &Rc<Self>, lane: usize, items: Vec<coffer_sync::PushItem>) {
         let Some(token) = self.token() else { return };
-        self.begin_request();
+        self.begin_request(lane);
         let this = self.clone();
+        let collection = self.lanes[lane].namespace;
         spawn_local(async move {
-            let result = api::push(&token, COLLECTION, &items).await;
-            this.end_request();
+            let result = api::push(&token, collection, &items).await;
+            this.end_request(lane);
             match result {
-                Ok(response) => this.send(Job::Engine(Event::Pushed(response))),
-                Err(e) => this.request_failed(e),
+                Ok(response) => this.send(Job::Engine(lane, Event::Pushed(response))),
+                Err(e) => this.request_failed(lane, e),
             }
         });
     }
 
-    fn send_pull(self: &Rc<Self>, since: u64, request: u64) {
+    fn send_pull(self: &Rc<Self>, lane: usize, since: u64, request: u64) {
         let Some(token) = self.token() else { return };
-        self.begin_request();
+        self.begin_request(lane);
         let this = self.clone();
+        let collection = self.lanes[lane].namespace;
         spawn_local(async move {
-            let result = api::pull(&token, COLLECTION, since, request).await;
-            this.end_request();
+            let result = api::pull(&token, collection, since, request).await;
+            this.end_request(lane);
             match result {
-                Ok((page, _bytes)) => this.send(Job::Engine(Event::Pulled(page))),
-                Err(e) => this.request_failed(e),
+                Ok((page, _bytes)) => this.send(Job::Engine(lane, Event::Pulled(page))),
+                Err(e) => this.request_failed(lane, e),
             }
         });
     }
 
-    fn request_failed(self: &Rc<Self>, error: ApiError) {
+    fn request_failed(self: &Rc<Self>, lane: usize, error: ApiError) {
         if self.stopped.get() {
             return;
         }
+        let l = &self.lanes[lane];
         match &error {
             ApiError::Unreachable(_) => self.went_offline(),
-            ApiError::Refused { code, .. }
-                if code == "payload_too_large" && self.batch.get() > 1 =>
-            {
-                let smaller = self.batch.get() / 2;
-                self.batch.set(smaller);
-                self.engine.borrow_mut().set_max_batch(smaller);
-                self.send(Job::Engine(Event::Tick { now_ms: now_ms() }));
+            ApiError::Refused { code, .. } if code == "payload_too_large" && l.batch.get() > 1 => {
+                let smaller = l.batch.get() / 2;
+                l.batch.set(smaller);
+                l.engine.borrow_mut().set_max_batch(smaller);
+                self.send(Job::Engine(lane, Event::Tick { now_ms: now_ms() }));
             }
             e if e.is_unauthorized() => {
                 self.events.replace(None);
-                self.send(Job::Engine(Event::Offline));
+                self.to_every_lane(|| Event::Offline);
                 self.state.sync_status.update(|s| {
                     s.online = false;
                     s.problem = Some(SyncProblem::SignedOut);
@@ -639,7 +809,7 @@ impl Syncer {
                                 s.problem = None;
                             }
                         });
-                        this.send(Job::Engine(Event::Tick { now_ms: now_ms() }));
+                        this.send(Job::Engine(lane, Event::Tick { now_ms: now_ms() }));
                     }
                 });
             }
@@ -651,7 +821,7 @@ impl Syncer {
             return;
         }
         if self.state.sync_status.with_untracked(|s| s.online) {
-            self.send(Job::Engine(Event::Offline));
+            self.to_every_lane(|| Event::Offline);
             self.state.sync_status.update(|s| s.online = false);
         }
         self.probe();
@@ -692,13 +862,14 @@ impl Syncer {
         let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |event: web_sys::MessageEvent| {
                 let Some(this) = weak.upgrade() else { return };
-                let about_us = event
+                let lane = event
                     .data()
                     .as_string()
                     .and_then(|d| serde_json::from_str::<Value>(&d).ok())
-                    .is_some_and(|v| v["collection"] == COLLECTION);
-                if about_us {
-                    this.pull_soon();
+                    .and_then(|v| v["collection"].as_str().map(str::to_owned))
+                    .and_then(|c| this.lane_of(&c).ok());
+                if let Some(lane) = lane {
+                    this.pull_soon(lane);
                 }
             },
         );
@@ -709,7 +880,9 @@ impl Syncer {
         let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             let Some(this) = weak.upgrade() else { return };
             if opened_before.replace(true) {
-                this.pull_soon();
+                for lane in 0..this.lanes.len() {
+                    this.pull_soon(lane);
+                }
             }
         });
         let _ =
@@ -722,23 +895,25 @@ impl Syncer {
         }));
     }
 
-    /// Pulls after the requests under way (a pull now would count them as
-    /// lost and send them again).
-    fn pull_soon(&self) {
-        if self.in_flight.get() > 0 {
-            self.pull_later.set(true);
+    /// Pulls after the lane's requests under way (a pull now would count
+    /// them as lost and send them again).
+    fn pull_soon(&self, lane: usize) {
+        let l = &self.lanes[lane];
+        if l.in_flight.get() > 0 {
+            l.pull_later.set(true);
         } else {
-            self.send(Job::Engine(Event::Tick { now_ms: now_ms() }));
+            self.send(Job::Engine(lane, Event::Tick { now_ms: now_ms() }));
         }
     }
 
     fn refresh_status(&self) {
-        let engine = self.engine.borrow();
-        let pending = engine.outbox().len();
-        let broken = engine.chain_error().map(|e| e.to_string());
-        drop(engine);
+        let pending: usize = self.lanes.iter().map(Lane::pending).sum();
+        let broken = self
+            .lanes
+            .iter()
+            .find_map(|l| l.engine.borrow().chain_error().map(|e| e.to_string()));
         let linked = self.link.borrow().is_some();
-        let idle = self.in_flight.get() == 0;
+        let idle = self.in_flight() == 0;
         self.state.sync_status.update(|s| {
             s.pending = pending;
             if linked && idle && pending == 0 && s.online && broken.is_none() && s.problem.is_none()

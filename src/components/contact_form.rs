@@ -1,7 +1,9 @@
 //! Create or edit one contact. Validation rules live in `coffer-core`; this
 //! form only collects text and shows the problems next to their fields.
 
+use crate::components::contact_privacy::ContactPrivacy;
 use crate::components::sync_panel::date_time;
+use crate::components::timeline::{RecordRef, RecordTimeline};
 use crate::pages::contacts::Editing;
 use crate::pages::unlock::error_text;
 use crate::state::{AppState, use_app};
@@ -422,7 +424,11 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                 </div>
             </form>
             {match mode {
-                Editing::Existing(id) => Some(view! { <RecordHistory id=id/> }),
+                Editing::Existing(id) => Some(view! {
+                    <ContactPrivacy id=id/>
+                    <RecordTimeline target=RecordRef::Contact(id)/>
+                    <RecordHistory id=id/>
+                }),
                 Editing::New => None,
             }}
         </section>

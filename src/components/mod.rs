@@ -1,6 +1,7 @@
 pub mod busy;
 pub mod contact_form;
 pub mod contact_list;
+pub mod contact_privacy;
 pub mod export_panel;
 pub mod import_mapping;
 pub mod import_result;
@@ -8,4 +9,5 @@ pub mod passphrase_choice;
 pub mod passphrase_field;
 pub mod strength_meter;
 pub mod sync_panel;
+pub mod timeline;
 pub mod topbar;

@@ -28,21 +28,13 @@ pub fn TopBar() -> impl IntoView {
             <span class="brand">{move || state.t(Msg::AppName)}</span>
             <nav aria-label=move || state.t(Msg::AppName)>
                 <Show when=unlocked>
-                    <button type="button"
-                        aria-pressed=move || (state.phase.get() == Phase::Unlocked(View::Contacts)).to_string()
-                        on:click=move |_| state.phase.set(Phase::Unlocked(View::Contacts))>
-                        {move || state.t(Msg::Contacts)}
-                    </button>
-                    <button type="button"
-                        aria-pressed=move || (state.phase.get() == Phase::Unlocked(View::Import)).to_string()
-                        on:click=move |_| state.phase.set(Phase::Unlocked(View::Import))>
-                        {move || state.t(Msg::Import)}
-                    </button>
-                    <button type="button"
-                        aria-pressed=move || (state.phase.get() == Phase::Unlocked(View::Settings)).to_string()
-                        on:click=move |_| state.phase.set(Phase::Unlocked(View::Settings))>
-                        {move || state.t(Msg::Settings)}
-                    </button>
+                    {View::NAV.into_iter().map(|v| view! {
+                        <button type="button"
+                            aria-current=move || (state.phase.get() == Phase::Unlocked(v)).then_some("page")
+                            on:click=move |_| state.phase.set(Phase::Unlocked(v))>
+                            {move || v.label(state.locale.get())}
+                        </button>
+                    }).collect_view()}
                     <button type="button" class="lock" on:click=move |_| state.lock(LockReason::Manual)>
                         {move || state.t(Msg::Lock)}
                     </button>

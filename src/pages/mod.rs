@@ -1,7 +1,14 @@
+pub mod activities;
+pub mod companies;
 pub mod contacts;
+pub mod dashboard;
+pub mod deals;
 pub mod import;
 pub mod new_passphrase;
+pub mod privacy;
 pub mod recovery;
 pub mod settings;
+pub mod tasks;
+pub mod tickets;
 pub mod unlock;
 pub mod welcome;

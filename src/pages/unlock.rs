@@ -3,7 +3,7 @@
 use crate::components::passphrase_field::PassphraseField;
 use crate::state::{AppState, LockReason, Phase, View, use_app};
 use crate::store::Db;
-use crate::sync::{self, Syncer};
+use crate::sync::{self, LaneStart, Syncer};
 use crate::vault::{self, Credential, VaultError};
 use coffer_core::i18n::{Msg, fill};
 use coffer_core::settings::Locale;
@@ -77,24 +77,41 @@ pub async fn open_vault(state: AppState) {
 
 async fn start_sync(state: AppState, db: &Rc<Db>, key: Rc<VaultKey>) -> Result<(), VaultError> {
     let device = sync::device_id(db).await?;
-    let loaded = vault::load_synced(
-        db,
-        &key,
-        sync::COLLECTION,
-        sync::legacy_contact(device),
-        |done, total| {
-            let text = fill(
-                state.t(Msg::Decrypting),
-                &[("done", &done.to_string()), ("total", &total.to_string())],
-            );
-            state.busy.set(Some((text, Some((done, total)))));
-        },
-    )
-    .await?;
-    state.damaged.set(loaded.damaged);
-    let sync_state = sync::load_sync_state(db).await?;
+    let mut starts = Vec::new();
+    let mut damaged = Vec::new();
+    for namespace in sync::synced_namespaces() {
+        let legacy = sync::legacy_contact(device);
+        let loaded = vault::load_synced(
+            db,
+            &key,
+            namespace,
+            |id, bytes| {
+                (namespace == sync::COLLECTION)
+                    .then(|| legacy(id, bytes))
+                    .flatten()
+            },
+            |done, total| {
+                // Contacts are most of the vault; other types load in a blink.
+                if namespace == sync::COLLECTION {
+                    let text = fill(
+                        state.t(Msg::Decrypting),
+                        &[("done", &done.to_string()), ("total", &total.to_string())],
+                    );
+                    state.busy.set(Some((text, Some((done, total)))));
+                }
+            },
+        )
+        .await?;
+        damaged.extend(loaded.damaged);
+        starts.push(LaneStart {
+            namespace,
+            records: loaded.records,
+            sync_state: sync::load_sync_state(db, namespace).await?,
+        });
+    }
+    state.damaged.set(damaged);
     let link = sync::load_link(db, &key).await?;
-    let syncer = Syncer::start(state, db.clone(), key, device, loaded.records, sync_state)?;
+    let syncer = Syncer::start(state, db.clone(), key, device, starts)?;
     state.session.update_value(|s| {
         if let Some(s) = s {
             s.sync = Some(syncer.clone());

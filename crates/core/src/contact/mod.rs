@@ -156,6 +156,31 @@ pub enum ContactError {
     MissingId,
 }
 
+crate::record::impl_record!(Contact, crate::record::CONTACT_NAMESPACE, {
+    id: Public,
+    salutation: Personal,
+    given_name: Personal,
+    family_name: Personal,
+    full_name: Personal,
+    emails: Personal,
+    phones: Personal,
+    wechat: Personal,
+    // The employer's name is business data, kept for "deals by company".
+    company: Public,
+    company_id: Public,
+    job_title: Personal,
+    address: Personal,
+    source: Public,
+    owner: Public,
+    owner_id: Public,
+    tags: Personal,
+    notes: Sensitive,
+    // Per value in truth: see `custom_field::split_by_class`.
+    custom: Sensitive,
+    created_ms: Public,
+    updated_ms: Public,
+});
+
 impl Contact {
     /// An empty contact with the given id, created and updated at `now_ms`.
     pub fn new(id: Uuid, now_ms: i64) -> Contact {
@@ -224,6 +249,12 @@ impl Contact {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_contact_field_has_a_data_class() {
+        let contact = Contact::new(Uuid::from_u128(7), 1);
+        crate::record::assert_fields_classified(&contact);
+    }
     use super::*;
 
     fn named(given: &str, family: &str, full: &str) -> Contact {

@@ -1,29 +1,70 @@
 //! Every string the interface shows, in English and Simplified Chinese.
 //!
 //! `messages!` declares each message once with both languages, so a message
-//! without a translation does not compile, and `Msg::ALL` lets tests check
-//! every one (non-empty, same `{placeholders}` in both languages).
+//! without a translation does not compile, and `ALL` lets tests check every
+//! one (non-empty, translated, same `{placeholders}` in both languages).
+//! [`Msg`] holds the core screens; each other area of the app has its own
+//! enum in a submodule ([`crm`], [`work`], [`privacy`], [`security`]), all
+//! checked by [`check_messages`].
 
 use crate::settings::Locale;
 
-macro_rules! messages {
-    ($($name:ident => ($en:expr, $zh:expr $(,)?),)*) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Msg { $($name,)* }
+pub mod crm;
+pub mod privacy;
+pub mod security;
+pub mod work;
 
-        impl Msg {
+/// A set of interface messages with both languages: each area of the app
+/// declares its own enum (in its own file, so areas never edit one list).
+pub trait Message: Copy + std::fmt::Debug + PartialEq + 'static {
+    /// (English, 简体中文)
+    fn text(self) -> (&'static str, &'static str);
+
+    /// Every message of the set, for completeness checks.
+    fn all() -> &'static [Self];
+
+    fn in_locale(self, locale: Locale) -> &'static str {
+        let (en, zh) = self.text();
+        match locale {
+            Locale::En => en,
+            Locale::ZhCn => zh,
+        }
+    }
+}
+
+/// Declares a message enum: `messages! { pub enum Name { Key => ("en", "zh"), } }`.
+macro_rules! messages {
+    ($vis:vis enum $enum:ident { $($name:ident => ($en:expr, $zh:expr $(,)?),)* }) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        $vis enum $enum { $($name,)* }
+
+        impl $enum {
             /// Every message, for completeness checks.
-            pub const ALL: &'static [Msg] = &[$(Msg::$name,)*];
+            pub const ALL: &'static [$enum] = &[$($enum::$name,)*];
 
             /// (English, 简体中文)
             pub fn text(self) -> (&'static str, &'static str) {
-                match self { $(Msg::$name => ($en, $zh),)* }
+                match self { $($enum::$name => ($en, $zh),)* }
+            }
+
+            pub fn in_locale(self, locale: $crate::settings::Locale) -> &'static str {
+                $crate::i18n::Message::in_locale(self, locale)
+            }
+        }
+
+        impl $crate::i18n::Message for $enum {
+            fn text(self) -> (&'static str, &'static str) {
+                $enum::text(self)
+            }
+            fn all() -> &'static [$enum] {
+                $enum::ALL
             }
         }
     };
 }
+pub(crate) use messages;
 
-messages! {
+messages! { pub enum Msg {
     AppName => ("Coffer", "Coffer"),
     Tagline => (
         "Your customer records, encrypted on this device.",
@@ -531,17 +572,7 @@ messages! {
     ),
     Exporting => ("Exporting: {done} of {total}", "正在导出：第 {done} 个，共 {total} 个"),
     Exported => ("Exported contacts: {count}.", "已导出联系人：{count} 个。"),
-}
-
-impl Msg {
-    pub fn in_locale(self, locale: Locale) -> &'static str {
-        let (en, zh) = self.text();
-        match locale {
-            Locale::En => en,
-            Locale::ZhCn => zh,
-        }
-    }
-}
+} }
 
 /// Replaces `{name}` placeholders.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
@@ -552,53 +583,65 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// Why a message set is incomplete: empty text, an untranslated message
+/// (Chinese text without Chinese characters or equal to the English), or
+/// placeholders that differ between the languages. `same_on_purpose` lists
+/// messages that read the same in both (names).
+pub fn check_messages<M: Message>(same_on_purpose: &[M]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for &msg in M::all() {
+        let (en, zh) = msg.text();
+        if en.trim().is_empty() || zh.trim().is_empty() {
+            problems.push(format!("{msg:?} has an empty text"));
+        }
+        if !same_on_purpose.contains(&msg) && (en == zh || !zh.chars().any(crate::text::is_cjk)) {
+            problems.push(format!("{msg:?} is not translated: {zh}"));
+        }
+        if placeholders(en) != placeholders(zh) {
+            problems.push(format!("{msg:?} has different placeholders in en and zh"));
+        }
+    }
+    problems
+}
+
+fn placeholders(text: &str) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        found.insert(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeSet;
 
-    fn placeholders(text: &str) -> BTreeSet<String> {
-        let mut found = BTreeSet::new();
-        let mut rest = text;
-        while let Some(start) = rest.find('{') {
-            let Some(len) = rest[start..].find('}') else {
-                break;
-            };
-            found.insert(rest[start + 1..start + len].to_string());
-            rest = &rest[start + len + 1..];
-        }
-        found
+    #[test]
+    fn every_message_set_is_complete_in_both_languages() {
+        let mut problems = check_messages(&[Msg::AppName]);
+        problems.extend(check_messages::<crm::CrmMsg>(&[]));
+        problems.extend(check_messages::<work::WorkMsg>(&[]));
+        problems.extend(check_messages::<privacy::PrivacyMsg>(&[]));
+        problems.extend(check_messages::<security::SecurityMsg>(&[]));
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 
     #[test]
-    fn every_message_exists_in_both_languages() {
-        for msg in Msg::ALL {
-            let (en, zh) = msg.text();
-            assert!(!en.trim().is_empty(), "{msg:?} has no English text");
-            assert!(!zh.trim().is_empty(), "{msg:?} has no Chinese text");
-        }
-    }
-
-    #[test]
-    fn chinese_text_is_translated_not_copied() {
-        // Names and language labels read the same in both languages.
-        let same_on_purpose = [Msg::AppName];
-        for msg in Msg::ALL.iter().filter(|m| !same_on_purpose.contains(m)) {
-            let (en, zh) = msg.text();
-            assert_ne!(en, zh, "{msg:?} is not translated");
-            assert!(
-                zh.chars().any(crate::text::is_cjk),
-                "{msg:?}: the Chinese text has no Chinese characters: {zh}"
-            );
-        }
-    }
-
-    #[test]
-    fn placeholders_match_between_languages() {
-        for msg in Msg::ALL {
-            let (en, zh) = msg.text();
-            assert_eq!(placeholders(en), placeholders(zh), "{msg:?}");
-        }
+    fn the_check_finds_untranslated_and_mismatched_messages() {
+        messages! { enum Bad {
+            Same => ("Deals", "Deals"),
+            Braces => ("{count} deals", "交易"),
+            Fine => ("Deals", "交易"),
+        } }
+        let problems = check_messages::<Bad>(&[]);
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert!(problems[0].starts_with("Same"));
+        assert!(problems[1].starts_with("Braces"));
     }
 
     #[test]

@@ -1,0 +1,7 @@
+//! Messages for audit log, reveals, breach and processing registers, backups and security settings.
+
+use super::messages;
+
+messages! { pub enum SecurityMsg {
+    AuditLog => ("Audit log", "审计日志"),
+} }
