@@ -7,8 +7,8 @@ use crate::pages::{
     activities::ActivitiesPage, companies::CompaniesPage, contacts::ContactsPage,
     dashboard::DashboardPage, deals::DealsPage, import::ImportPage,
     new_passphrase::NewPassphrasePage, privacy::PrivacyPage, recovery::RecoveryPage,
-    settings::SettingsPage, tasks::TasksPage, tickets::TicketsPage, unlock::UnlockPage,
-    welcome::WelcomePage,
+    security::SecurityPage, settings::SettingsPage, tasks::TasksPage, tickets::TicketsPage,
+    unlock::UnlockPage, welcome::WelcomePage,
 };
 use crate::state::{AppState, LockReason, Phase, View};
 use crate::store::{DEFAULT_DB_NAME, Db, MetaKey};
@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
         Phase::Unlocked(View::Tasks) => view! { <TasksPage/> }.into_any(),
         Phase::Unlocked(View::Tickets) => view! { <TicketsPage/> }.into_any(),
         Phase::Unlocked(View::Privacy) => view! { <PrivacyPage/> }.into_any(),
+        Phase::Unlocked(View::Security) => view! { <SecurityPage/> }.into_any(),
         Phase::Unlocked(View::Import) => view! { <ImportPage/> }.into_any(),
         Phase::Unlocked(View::Settings) => view! { <SettingsPage/> }.into_any(),
     };

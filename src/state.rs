@@ -47,13 +47,14 @@ pub enum View {
     Tasks,
     Tickets,
     Privacy,
+    Security,
     Import,
     Settings,
 }
 
 impl View {
     /// The pages in the order the navigation lists them.
-    pub const NAV: [View; 10] = [
+    pub const NAV: [View; 11] = [
         View::Dashboard,
         View::Contacts,
         View::Companies,
@@ -62,13 +63,16 @@ impl View {
         View::Tasks,
         View::Tickets,
         View::Privacy,
+        View::Security,
         View::Import,
         View::Settings,
     ];
 
     /// The page's name in the interface language.
     pub fn label(self, locale: coffer_core::settings::Locale) -> &'static str {
-        use coffer_core::i18n::{crm::CrmMsg, privacy::PrivacyMsg, work::WorkMsg};
+        use coffer_core::i18n::{
+            crm::CrmMsg, privacy::PrivacyMsg, security::SecurityMsg, work::WorkMsg,
+        };
         match self {
             View::Dashboard => WorkMsg::NavDashboard.in_locale(locale),
             View::Contacts => Msg::Contacts.in_locale(locale),
@@ -78,6 +82,7 @@ impl View {
             View::Tasks => WorkMsg::NavTasks.in_locale(locale),
             View::Tickets => WorkMsg::NavTickets.in_locale(locale),
             View::Privacy => PrivacyMsg::NavPrivacy.in_locale(locale),
+            View::Security => SecurityMsg::NavSecurity.in_locale(locale),
             View::Import => Msg::Import.in_locale(locale),
             View::Settings => Msg::Settings.in_locale(locale),
         }

@@ -7,6 +7,7 @@ pub mod import;
 pub mod new_passphrase;
 pub mod privacy;
 pub mod recovery;
+pub mod security;
 pub mod settings;
 pub mod tasks;
 pub mod tickets;

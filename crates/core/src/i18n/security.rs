@@ -3,5 +3,6 @@
 use super::messages;
 
 messages! { pub enum SecurityMsg {
+    NavSecurity => ("Security", "安全"),
     AuditLog => ("Audit log", "审计日志"),
 } }
