@@ -37,6 +37,7 @@ pub mod config;
 pub mod csp;
 pub mod error;
 pub mod factors;
+pub mod keys;
 pub mod login;
 pub mod metrics;
 pub mod ratelimit;
