@@ -687,7 +687,7 @@ async fn keyring_entries_are_stored_looked_up_and_deleted_for_good(setup: &Setup
     assert_eq!(status, 204);
     assert_eq!(
         lookup(alice.clone(), vec![RECORD_A]).await,
-        [rekeyed.clone()]
+        [rekeyed]
     );
 
     // Deleting is final and idempotent; the other entries stay.
@@ -704,7 +704,7 @@ async fn keyring_entries_are_stored_looked_up_and_deleted_for_good(setup: &Setup
     }
     assert_eq!(
         lookup(alice.clone(), vec![RECORD_A, RECORD_B]).await,
-        [key_b.clone()]
+        [key_b]
     );
 
     // Malformed entries are refused with the entry's position; nothing of
