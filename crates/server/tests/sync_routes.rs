@@ -685,10 +685,7 @@ async fn keyring_entries_are_stored_looked_up_and_deleted_for_good(setup: &Setup
     )
     .await;
     assert_eq!(status, 204);
-    assert_eq!(
-        lookup(alice.clone(), vec![RECORD_A]).await,
-        [rekeyed]
-    );
+    assert_eq!(lookup(alice.clone(), vec![RECORD_A]).await, [rekeyed]);
 
     // Deleting is final and idempotent; the other entries stay.
     for _ in 0..2 {

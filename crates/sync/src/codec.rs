@@ -96,6 +96,7 @@ pub struct KeyringCodec<K, R> {
 }
 
 impl<K: Borrow<VaultKey>, R: Borrow<RefCell<Keyring>>> KeyringCodec<K, R> {
+    /// A codec for records of type `namespace` whose keys `keyring` holds.
     pub fn new(vault: K, keyring: R, namespace: &str) -> Result<Self, CryptoError> {
         coffer_crypto::check_namespace(namespace)?;
         Ok(KeyringCodec {
