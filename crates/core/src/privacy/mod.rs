@@ -51,7 +51,7 @@ pub const NAMESPACES: [&str; 6] = [
 ];
 
 pub use anonymise::{AnonymiseError, Anonymised, anonymise_contact, contact_field_class};
-pub use calendar::{CivilDate, WorkingCalendar};
+pub use calendar::WorkingCalendar;
 pub use consent::{
     Actor, ConsentDecision, ConsentEntry, ConsentError, ConsentLedger, LawfulBasis, Purpose,
 };
