@@ -34,6 +34,9 @@ pub enum MatchReason {
     Name,
     /// Companies only: the same web or email domain.
     Domain,
+    /// Companies only: the same registration number in the same registry
+    /// (almost certainly one organisation).
+    Registration,
 }
 
 /// Records that are probably one: ids in input order, and every reason
@@ -244,7 +247,7 @@ impl ContactMatcher {
                 MatchReason::Email => on.email,
                 MatchReason::Phone => on.phone,
                 MatchReason::Name => on.name,
-                MatchReason::Domain => false,
+                MatchReason::Domain | MatchReason::Registration => false,
             })
             .find_map(|k| self.index.get(&k).map(|&id| (id, k.0)))
     }
