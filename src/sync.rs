@@ -666,6 +666,11 @@ impl Syncer {
                 }
                 Job::AcceptRestored => {
                     self.state.sync_status.update(|s| s.problem = None);
+                    // A server restored from a backup may hold keys of
+                    // records erased since: delete them again.
+                    let erased: Vec<Uuid> = self.keyring.borrow().erased_ids().collect();
+                    self.undeleted_keys.borrow_mut().extend(erased);
+                    self.delete_erased_keys();
                     for lane in 0..self.lanes.len() {
                         let actions = self.lanes[lane]
                             .engine

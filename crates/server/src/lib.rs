@@ -32,6 +32,7 @@
 pub mod accounts;
 pub mod api;
 pub mod app_files;
+pub mod backup;
 pub mod cidr;
 pub mod config;
 pub mod csp;

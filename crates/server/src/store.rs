@@ -25,6 +25,13 @@ pub use revision::{
     PullEntry, PullPage, PushItem, PushOutcome, RecordHead,
 };
 
+/// The connection pool under a [`Store`], for code that works on whole
+/// tables ([`crate::backup`]) rather than through the store's operations.
+pub(crate) enum Pool<'a> {
+    Sqlite(&'a sqlx::SqlitePool),
+    Postgres(&'a sqlx::PgPool),
+}
+
 /// A handle to the database; cheap to clone (it wraps a connection pool).
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -86,6 +93,13 @@ impl Store {
             },
         };
         Ok(Self { backend })
+    }
+
+    pub(crate) fn pool(&self) -> Pool<'_> {
+        match &self.backend {
+            Backend::Sqlite(store) => Pool::Sqlite(store.pool()),
+            Backend::Postgres(store) => Pool::Postgres(store.pool()),
+        }
     }
 
     /// A round trip to the database, for health checks.
