@@ -24,8 +24,8 @@ use coffer_core::record::{
 };
 use coffer_crypto::{CryptoError, KeyKind, Keyring, VaultKey, WrappedKey};
 use coffer_sync::{
-    Action, Codec, CryptoCodec, DeviceId, Doc, Engine, Event, Hlc, KeyringCodec, StoredRecord,
-    SyncState,
+    Action, Codec, CryptoCodec, DeviceId, Doc, Engine, Event, Hlc, KeyringCodec, Rejection,
+    StoredRecord, SyncState,
 };
 use futures::StreamExt;
 use futures::channel::{mpsc, oneshot};
@@ -726,6 +726,19 @@ impl Syncer {
                 Action::Pull { since_seq, request } => self.send_pull(lane, since_seq, request),
                 Action::HistoryChanged { .. } => {
                     self.state.history_version.update(|v| *v += 1);
+                }
+                // A revision of an erased contact: its key is gone by design.
+                Action::Rejected {
+                    reason: Rejection::Unreadable(CryptoError::RecordKeyErased),
+                    ..
+                } => {}
+                // No key for it (yet): erased on another device before this
+                // one heard of it, or withheld. Counted, not alarmed about.
+                Action::Rejected {
+                    reason: Rejection::Unreadable(CryptoError::NoRecordKey),
+                    ..
+                } => {
+                    self.state.sync_status.update(|s| s.rejected += 1);
                 }
                 Action::Rejected { .. } => {
                     self.state.sync_status.update(|s| s.rejected += 1);
