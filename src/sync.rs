@@ -854,6 +854,13 @@ impl Syncer {
         Ok(())
     }
 
+    /// Builds an encrypted backup file of this device's vault (see
+    /// `backup.rs`); needs the account, which keeps the backup's key.
+    pub async fn backup(&self) -> Result<Vec<u8>, crate::backup::BackupError> {
+        let link = self.link();
+        crate::backup::create(&self.db, &self.key, &self.keyring, link.as_ref()).await
+    }
+
     /// Erases a contact everywhere: a tombstone (ids and times only) that
     /// syncs to every device, then the contact and its key are destroyed
     /// here and the key is deleted on the server. Every copy of the

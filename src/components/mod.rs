@@ -1,3 +1,4 @@
+pub mod backup_panel;
 pub mod busy;
 pub mod contact_form;
 pub mod contact_list;
