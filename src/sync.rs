@@ -111,7 +111,7 @@ impl Codec for LaneCodec {
 }
 
 /// Whether records of `namespace` have their own keys.
-fn per_record(namespace: &str) -> bool {
+pub(crate) fn per_record(namespace: &str) -> bool {
     namespace == CONTACT_NAMESPACE
 }
 
@@ -671,6 +671,20 @@ impl Syncer {
                     let erased: Vec<Uuid> = self.keyring.borrow().erased_ids().collect();
                     self.undeleted_keys.borrow_mut().extend(erased);
                     self.delete_erased_keys();
+                    // It may lack keys made since its backup: send them all
+                    // again before the records they open.
+                    let entries: Vec<WrappedKey> = self
+                        .keyring
+                        .borrow()
+                        .entries()
+                        .filter(|e| e.kind() == KeyKind::Record)
+                        .cloned()
+                        .collect();
+                    if keys::store(&self.db, &entries, true).await.is_ok() {
+                        self.unsent_keys
+                            .borrow_mut()
+                            .extend(entries.iter().map(WrappedKey::id));
+                    }
                     for lane in 0..self.lanes.len() {
                         let actions = self.lanes[lane]
                             .engine
