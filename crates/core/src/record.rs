@@ -30,12 +30,14 @@ pub const TASK_NAMESPACE: &str = "task";
 pub const TICKET_NAMESPACE: &str = "ticket";
 /// A [`crate::custom_field::CustomFieldDef`].
 pub const FIELD_DEF_NAMESPACE: &str = "fielddef";
+/// A [`crate::query::SavedView`] (a named table view).
+pub const VIEW_NAMESPACE: &str = "view";
 
 /// This device's account session and key bundle (never synced).
 pub const ACCOUNT_NAMESPACE: &str = "account";
 
 /// Every namespace this version knows.
-pub const ALL_NAMESPACES: [&str; 10] = [
+pub const ALL_NAMESPACES: [&str; 11] = [
     CONTACT_NAMESPACE,
     SETTINGS_NAMESPACE,
     ACCOUNT_NAMESPACE,
@@ -46,6 +48,7 @@ pub const ALL_NAMESPACES: [&str; 10] = [
     TASK_NAMESPACE,
     TICKET_NAMESPACE,
     FIELD_DEF_NAMESPACE,
+    VIEW_NAMESPACE,
 ];
 
 /// A record could not be read back from its JSON plaintext.
@@ -141,7 +144,7 @@ mod tests {
             ALL_NAMESPACES,
             [
                 "contact", "settings", "account", "company", "deal", "pipeline", "activity",
-                "task", "ticket", "fielddef"
+                "task", "ticket", "fielddef", "view"
             ]
         );
         let mut unique = ALL_NAMESPACES.to_vec();
@@ -164,6 +167,14 @@ mod tests {
         assert_fields_classified(&crate::task::Task::default());
         assert_fields_classified(&crate::ticket::Ticket::default());
         assert_fields_classified(&crate::custom_field::CustomFieldDef::default());
+        assert_fields_classified(&crate::query::SavedView {
+            id: Uuid::from_u128(1),
+            name: "Open deals".into(),
+            record_type: DEAL_NAMESPACE.into(),
+            columns: Vec::new(),
+            sort: Vec::new(),
+            filter: crate::query::Filter::default(),
+        });
     }
 
     #[test]
