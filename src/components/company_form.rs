@@ -159,7 +159,7 @@ pub fn CompanyForm(original: Option<Company>, on_done: Callback<Option<Uuid>>) -
         if saving.get_untracked() {
             return;
         }
-        let defs = all_defs();
+        let defs = all_defs(state);
         let company = build().normalized(&defs);
         if let Err(p) = company.validate(&defs) {
             errors.set(p.0);

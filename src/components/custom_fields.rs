@@ -5,7 +5,7 @@
 
 use crate::components::crm_fields::{custom_error_text, problem_text};
 use crate::pages::unlock::error_text;
-use crate::state::use_app;
+use crate::state::{AppState, use_app};
 use crate::vault;
 use coffer_core::class::DataClass;
 use coffer_core::custom_field::{
@@ -59,8 +59,7 @@ fn kind_msg(kind: FieldKind) -> CrmMsg {
 
 /// The definitions for one record type, oldest first (the order fields
 /// were added in).
-pub fn defs_for(record: RecordKind) -> Vec<CustomFieldDef> {
-    let state = use_app();
+pub fn defs_for(state: AppState, record: RecordKind) -> Vec<CustomFieldDef> {
     let mut defs: Vec<CustomFieldDef> = state
         .records
         .with(|r| r.all::<CustomFieldDef>())
@@ -72,10 +71,8 @@ pub fn defs_for(record: RecordKind) -> Vec<CustomFieldDef> {
 }
 
 /// Every definition (for normalising and validating records).
-pub fn all_defs() -> Vec<CustomFieldDef> {
-    use_app()
-        .records
-        .with_untracked(|r| r.all::<CustomFieldDef>())
+pub fn all_defs(state: AppState) -> Vec<CustomFieldDef> {
+    state.records.with_untracked(|r| r.all::<CustomFieldDef>())
 }
 
 /// The inputs for a record's custom values. Writes each value into
@@ -88,7 +85,7 @@ pub fn CustomFieldInputs(
     #[prop(into)] errors: Signal<Vec<(Uuid, CustomFieldError)>>,
 ) -> impl IntoView {
     let state = use_app();
-    let defs = Memo::new(move |_| defs_for(record));
+    let defs = Memo::new(move |_| defs_for(state, record));
     let field = move |def: CustomFieldDef| {
         let id = def.id;
         let input_id = format!("cf-{id}");

@@ -250,7 +250,7 @@ pub fn DealForm(
                 }
             }
         };
-        let defs = all_defs();
+        let defs = all_defs(state);
         let deal = Deal {
             name: name.get_untracked(),
             amount: money,

@@ -54,7 +54,7 @@ pub fn company_columns(state: AppState) -> Vec<ColumnDef> {
             kind,
         })
         .collect();
-    for def in defs_for(RecordKind::Company) {
+    for def in defs_for(state, RecordKind::Company) {
         let (path, kind) = query_column(&def);
         cols.push(ColumnDef {
             path,
@@ -71,7 +71,7 @@ pub fn CompaniesPage() -> impl IntoView {
     let mode = RwSignal::new(Mode::List);
     let show_duplicates = RwSignal::new(false);
 
-    let defs = Memo::new(move |_| defs_for(RecordKind::Company));
+    let defs = Memo::new(move |_| defs_for(state, RecordKind::Company));
     let schema = Signal::derive(move || table_schema(&defs.get()));
     let columns = Signal::derive(move || company_columns(state));
     let rows = Memo::new(move |_| {

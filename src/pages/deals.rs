@@ -115,7 +115,7 @@ pub fn DealsPage() -> impl IntoView {
     };
 
     // Deals and their table rows, in one order.
-    let defs = Memo::new(move |_| defs_for(RecordKind::Deal));
+    let defs = Memo::new(move |_| defs_for(state, RecordKind::Deal));
     let deals = Memo::new(move |_| state.records.with(|r| r.all::<Deal>()));
     let rows = Memo::new(move |_| {
         let ps = pipelines.get();
