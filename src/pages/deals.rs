@@ -75,7 +75,7 @@ pub fn DealsPage() -> impl IntoView {
     // pipeline still loading from this device's store is not duplicated.
     let created = StoredValue::new(false);
     gloo_timers::callback::Timeout::new(400, move || {
-        if created.get_value()
+        if created.try_get_value() != Some(false)
             || state
                 .records
                 .with_untracked(|r| r.count(PIPELINE_NAMESPACE))

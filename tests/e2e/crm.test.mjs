@@ -18,6 +18,7 @@ let profileDir;
 let context;
 let page;
 let consoleLines;
+const pageErrors = [];
 
 before(async () => {
   dataDir = tempDir('coffer-e2e-data-');
@@ -26,6 +27,7 @@ before(async () => {
   context = await launchBrowser(profileDir);
   page = context.pages()[0] ?? (await context.newPage());
   consoleLines = collectConsole(page);
+  page.on('pageerror', (e) => pageErrors.push(`${e.message} ${(e.stack || '').split('\n').slice(8, 14).join(' | ')}`));
   page.on('dialog', (dialog) => dialog.accept());
   await page.goto(server.url);
   await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
@@ -214,7 +216,7 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
     await page.locator('#board-announce', { hasText: 'Moved Acme order to Proposal.' }).waitFor();
     await page.locator('section.stage[data-stage="Proposal"] .deal-card').waitFor();
     // Focus stays on the moved card, so the user can keep moving it.
-    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('deal-card')), true);
+    await page.waitForFunction(() => document.activeElement?.classList.contains('deal-card'));
     assert.deepEqual(await column('Qualification'), { count: '0 deals', total: 'CN¥0.00', cards: [] });
 
     await reloadAndUnlock();
@@ -268,14 +270,50 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
     assert.equal(await page.getByLabel('Registration number').inputValue(), VALID_USCC);
   });
 
+  await t.test('two contacts sharing an email are found and merged into one', async () => {
+    await go('Contacts');
+    for (const [given, family] of [['Grace', 'Hopper'], ['G.', 'Hopper']]) {
+      await page.getByRole('button', { name: 'New contact' }).click();
+      await page.getByLabel('Given name').fill(given);
+      await page.getByLabel('Family name').fill(family);
+      await page.getByLabel('Email 1', { exact: true }).fill('grace@navy.example');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText('Contact saved.').first().waitFor();
+    }
+    await page.getByText('2 contacts').waitFor();
+    await page.getByRole('button', { name: 'Find duplicates' }).click();
+    const group = page.locator('.duplicate-group');
+    await group.getByText('same email').waitFor();
+    await group.locator('label', { hasText: 'Grace Hopper' }).getByRole('radio').check();
+    await group.getByRole('button', { name: 'Merge into the chosen record' }).click();
+    await page.getByText('Merged.').waitFor();
+    await page.getByText('1 contacts').waitFor();
+    await page.getByText('No likely duplicates found.').waitFor();
+    await go('Companies');
+    await page.getByRole('button', { name: 'Acme Trading', exact: true }).click();
+  });
+
   await t.test('the pages work on a narrow phone screen', async () => {
+    // What sticks out of a 360 px screen (scrolling regions may scroll).
+    const overflow = () => page.evaluate(() => ({
+      width: document.documentElement.scrollWidth,
+      culprits: [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.kanban, .data-table-scroll'))
+        .slice(0, 5)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`),
+    }));
     await page.setViewportSize({ width: 360, height: 740 });
     await page.getByRole('button', { name: 'Back to companies' }).click();
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(width <= 360, `companies page is ${width}px wide`);
+    const companies = await overflow();
+    assert.ok(companies.width <= 360, `companies page: ${JSON.stringify(companies)}`);
     await go('Deals');
-    const deals = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(deals <= 360, `deals page is ${deals}px wide`);
+    await page.locator('section.stage').first().waitFor();
+    const deals = await overflow();
+    assert.ok(deals.width <= 360, `deals page: ${JSON.stringify(deals)}`);
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await t.test('nothing panicked in the page', () => {
+    assert.deepEqual(pageErrors, []);
   });
 });
