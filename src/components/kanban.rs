@@ -121,7 +121,6 @@ pub fn Kanban(pipeline: Signal<Option<Pipeline>>, on_open: Callback<Uuid>) -> im
         let totals = deals.with(|ds| stage_totals(ds.iter(), &p).unwrap_or_default());
         p.stages
             .iter()
-            .cloned()
             .map(|stage| {
                 let sid = stage.id;
                 let total = totals.iter().find(|t| t.stage_id == sid).cloned();

@@ -41,6 +41,9 @@ pub fn new_pipeline(name: String, state: &AppState) -> Pipeline {
     )
 }
 
+/// One checked edit of the draft pipeline.
+type Edit = Box<dyn FnOnce(&mut Pipeline) -> Result<(), PipelineError>>;
+
 #[component]
 pub fn PipelineEditor(original: Pipeline, on_done: Callback<()>) -> impl IntoView {
     let state = use_app();
@@ -49,7 +52,7 @@ pub fn PipelineEditor(original: Pipeline, on_done: Callback<()>) -> impl IntoVie
     let new_name = RwSignal::new(String::new());
     let new_probability = RwSignal::new(String::from("30"));
 
-    let apply = move |f: Box<dyn FnOnce(&mut Pipeline) -> Result<(), PipelineError>>| {
+    let apply = move |f: Edit| {
         let mut p = draft.get_untracked();
         match f(&mut p) {
             Ok(()) => {

@@ -68,7 +68,10 @@ mod tests {
             c.name = name.into();
             c.size = size;
             c.custom.insert(def.id, json!("gold"));
-            readable_custom(&[def.clone()], serde_json::to_value(&c).unwrap())
+            readable_custom(
+                std::slice::from_ref(&def),
+                serde_json::to_value(&c).unwrap(),
+            )
         })
         .collect();
         let view = SavedView {
