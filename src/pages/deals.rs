@@ -223,7 +223,7 @@ pub fn DealsPage() -> impl IntoView {
                             </p>
                             <DataTable record_type=DEAL_NAMESPACE id_prefix="deals" schema=schema columns=columns
                                 default_columns=DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect()
-                                rows=Signal::derive(move || rows.get()) on_open=on_open matched=matched/>
+                                rows=Signal::from(rows) on_open=on_open matched=matched/>
                         }.into_any()
                     }}
                 }.into_any(),
