@@ -144,7 +144,7 @@ pub fn PipelineEditor(original: Pipeline, on_done: Callback<()>) -> impl IntoVie
                 let n3 = s.name.clone();
                 let n4 = s.name.clone();
                 view! {
-                    <li class="stage-row" role="group" aria-label=name.clone()>
+                    <li class="stage-row">
                         <div class="field">
                             <label for=name_id.clone()>{move || fill(state.t(CrmMsg::StageNameN), &[("n", &(i + 1).to_string())])}</label>
                             <input id=name_id type="text" autocomplete="off" prop:value=name.clone()

@@ -293,6 +293,30 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
     await page.getByRole('button', { name: 'Acme Trading', exact: true }).click();
   });
 
+  await t.test('the pipeline editor adds, renames and reorders stages', async () => {
+    await go('Deals');
+    await page.getByRole('button', { name: 'Edit pipeline' }).click();
+    await page.getByRole('heading', { name: 'Edit pipeline' }).waitFor();
+    await page.getByLabel('Stage name', { exact: true }).fill('Demo');
+    await page.getByLabel('Probability %').last().fill('30');
+    await page.getByRole('button', { name: 'Add stage' }).click();
+    await page.getByLabel('Stage 5', { exact: true }).waitFor();
+    assert.equal(await page.getByLabel('Stage 5', { exact: true }).inputValue(), 'Demo');
+    await page.getByRole('button', { name: 'Move Demo up' }).click();
+    assert.equal(await page.getByLabel('Stage 4', { exact: true }).inputValue(), 'Demo');
+    await page.getByLabel('Stage 1', { exact: true }).fill('Lead');
+    await page.getByLabel('Stage 1', { exact: true }).blur();
+    // A second stage of the same name is refused.
+    await page.getByLabel('Stage 2', { exact: true }).fill('lead');
+    await page.getByLabel('Stage 2', { exact: true }).blur();
+    await page.getByText('Another entry already has this name.').waitFor();
+    await accessibility('pipeline editor');
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+    await page.getByText('Pipeline Sales saved.').waitFor();
+    const stages = await page.locator('section.stage h3').allTextContents();
+    assert.deepEqual(stages, ['Lead', 'Qualification', 'Proposal', 'Demo', 'Negotiation', 'Won', 'Lost']);
+  });
+
   await t.test('the pages work on a narrow phone screen', async () => {
     // What sticks out of a 360 px screen (scrolling regions may scroll).
     const overflow = () => page.evaluate(() => ({
@@ -303,7 +327,7 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
         .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className}`),
     }));
     await page.setViewportSize({ width: 360, height: 740 });
-    await page.getByRole('button', { name: 'Back to companies' }).click();
+    await go('Companies');
     const companies = await overflow();
     assert.ok(companies.width <= 360, `companies page: ${JSON.stringify(companies)}`);
     await go('Deals');
