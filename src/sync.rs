@@ -21,6 +21,7 @@ use coffer_core::privacy::erasure::{ErasureCause, ErasureTombstone, TOMBSTONE_NA
 use coffer_core::record::{
     ACCOUNT_NAMESPACE, ACTIVITY_NAMESPACE, COMPANY_NAMESPACE, CONTACT_NAMESPACE, DEAL_NAMESPACE,
     FIELD_DEF_NAMESPACE, PIPELINE_NAMESPACE, Record, TASK_NAMESPACE, TICKET_NAMESPACE,
+    VIEW_NAMESPACE,
 };
 use coffer_crypto::{CryptoError, KeyKind, Keyring, VaultKey, WrappedKey};
 use coffer_sync::{
@@ -61,6 +62,7 @@ pub fn synced_namespaces() -> Vec<&'static str> {
         TASK_NAMESPACE,
         TICKET_NAMESPACE,
         FIELD_DEF_NAMESPACE,
+        VIEW_NAMESPACE,
     ];
     all.extend(coffer_core::privacy::NAMESPACES);
     all

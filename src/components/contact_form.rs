@@ -2,6 +2,7 @@
 //! form only collects text and shows the problems next to their fields.
 
 use crate::components::contact_privacy::ContactPrivacy;
+use crate::components::custom_fields::{self, CustomFieldInputs};
 use crate::components::sync_panel::date_time;
 use crate::components::timeline::{RecordRef, RecordTimeline};
 use crate::pages::contacts::Editing;
@@ -12,6 +13,7 @@ use coffer_core::contact::{
     Address, Contact, ContactPointKind, Email, Field, FieldError, Phone, Problem,
     with_default_country_code,
 };
+use coffer_core::custom_field::{RecordKind, normalize_custom, validate_custom};
 use coffer_core::i18n::{Msg, fill};
 use coffer_core::settings::Locale;
 use leptos::prelude::*;
@@ -158,6 +160,8 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
         phones.set(vec![new_row(ContactPointKind::Mobile, String::new())]);
     }
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    let custom = RwSignal::new(base.custom.clone());
+    let custom_errors = RwSignal::new(Vec::new());
     let form_error = RwSignal::new(None::<String>);
     let saving = RwSignal::new(false);
 
@@ -195,6 +199,7 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
             };
             c.notes = notes.get_untracked();
             c.tags = parse_tags(&tags.get_untracked());
+            c.custom = custom.get_untracked();
             c.emails = emails
                 .get_untracked()
                 .iter()
@@ -231,6 +236,16 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
             return;
         }
         errors.set(Vec::new());
+        let defs = custom_fields::all_defs(state);
+        custom_errors.set(validate_custom(&defs, RecordKind::Contact, &contact.custom));
+        if !custom_errors.with_untracked(Vec::is_empty) {
+            form_error.set(Some(state.t(Msg::FixErrors).to_string()));
+            return;
+        }
+        let contact = Contact {
+            custom: normalize_custom(&defs, RecordKind::Contact, contact.custom),
+            ..contact
+        };
         form_error.set(None);
         let Some(sync) = state.sync() else { return };
         let original = original.clone();
@@ -423,6 +438,7 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                         bind:value=notes></textarea>
                     <p id="notes-error" class="field-error">{move || error_for(Field::Notes).get()}</p>
                 </div>
+                <CustomFieldInputs record=RecordKind::Contact values=custom errors=custom_errors/>
                 <p class="form-error" role="alert">{move || form_error.get()}</p>
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || saving.get()>{move || state.t(Msg::Save)}</button>

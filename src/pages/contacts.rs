@@ -2,6 +2,7 @@
 
 use crate::components::contact_form::ContactForm;
 use crate::components::contact_list::ContactList;
+use crate::components::duplicates_panel::ContactDuplicates;
 use crate::components::export_panel::ExportPanel;
 use crate::components::sync_panel::SyncBanners;
 use crate::state::use_app;
@@ -21,6 +22,7 @@ pub fn ContactsPage() -> impl IntoView {
     let state = use_app();
     let query = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<Editing>);
+    let show_duplicates = RwSignal::new(false);
     let search_ref = NodeRef::<leptos::html::Input>::new();
 
     // "/" jumps to the search box, as in most web apps.
@@ -62,7 +64,12 @@ pub fn ContactsPage() -> impl IntoView {
                     <button type="button" class="primary" on:click=move |_| editing.set(Some(Editing::New))>
                         {move || state.t(Msg::NewContact)}
                     </button>
+                    <button type="button" aria-expanded=move || show_duplicates.get().to_string()
+                        on:click=move |_| show_duplicates.update(|s| *s = !*s)>
+                        {move || state.t(coffer_core::i18n::crm::CrmMsg::FindDuplicates)}
+                    </button>
                 </div>
+                <Show when=move || show_duplicates.get()><ContactDuplicates/></Show>
                 {damaged}
                 <SyncBanners/>
                 <div class="field search">
