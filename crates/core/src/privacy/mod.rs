@@ -38,6 +38,7 @@ pub mod processing;
 pub mod request;
 pub mod restriction;
 pub mod retention;
+pub mod security_settings;
 
 /// Every record namespace this module stores, each a record type of its own
 /// (to be listed with [`crate::record::ALL_NAMESPACES`]).

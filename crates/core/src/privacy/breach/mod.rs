@@ -372,5 +372,23 @@ pub fn people_notice(
     lines.join("\n") + "\n"
 }
 
+crate::record::impl_record!(BreachIncident, BREACH_NAMESPACE, {
+    id: Public,
+    discovered_ms: Public,
+    occurred_ms: Public,
+    description: Personal,
+    affected_record_ids: Personal,
+    affected_people_estimate: Public,
+    categories: Public,
+    likely_consequences: Personal,
+    measures_taken: Public,
+    measures_proposed: Public,
+    advice_to_people: Public,
+    delay_reason: Public,
+    authority_notified_ms: Public,
+    people_notified_ms: Public,
+    recorded_by: Personal,
+});
+
 #[cfg(test)]
 mod tests;
