@@ -460,6 +460,7 @@ impl Syncer {
         if changes.is_empty() {
             return Ok(());
         }
+        let fields: Vec<String> = changes.iter().map(|(f, _)| f.clone()).collect();
         let lane = self.lane_of(T::NAMESPACE)?;
         self.submit(
             lane,
@@ -469,7 +470,10 @@ impl Syncer {
                 now_ms: now_ms(),
             }],
         )
-        .await
+        .await?;
+        let created = original.is_none();
+        crate::audit::saved(self.state, T::NAMESPACE, record.id(), created, &fields);
+        Ok(())
     }
 
     pub async fn delete_contact(&self, id: Uuid) -> Result<(), VaultError> {
@@ -486,7 +490,9 @@ impl Syncer {
                 now_ms: now_ms(),
             }],
         )
-        .await
+        .await?;
+        crate::audit::deleted(self.state, namespace, id);
+        Ok(())
     }
 
     /// Many new contacts at once (import, tests): one job, stored together.
@@ -509,7 +515,10 @@ impl Syncer {
                 })
                 .collect(),
         )
-        .await
+        .await?;
+        let ids: Vec<Uuid> = records.iter().map(Record::id).collect();
+        crate::audit::added(self.state, T::NAMESPACE, &ids);
+        Ok(())
     }
 
     /// A contact's history: values that were replaced, newest first, with

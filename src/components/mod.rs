@@ -1,3 +1,5 @@
+pub mod audit_viewer;
+pub mod breach_register;
 pub mod busy;
 pub mod contact_form;
 pub mod contact_list;
@@ -5,8 +7,12 @@ pub mod contact_privacy;
 pub mod export_panel;
 pub mod import_mapping;
 pub mod import_result;
+pub mod ip_allowlist;
 pub mod passphrase_choice;
 pub mod passphrase_field;
+pub mod processing_register;
+pub mod reveal;
+pub mod security_settings;
 pub mod strength_meter;
 pub mod sync_panel;
 pub mod timeline;
