@@ -19,7 +19,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::components::security_settings::load_settings;
 use crate::pages::unlock::error_text;
 use crate::state::{AppState, use_app};
 use crate::vault;
@@ -123,7 +122,11 @@ async fn save(
 }
 
 #[component]
-pub fn BreachRegister(audit_shown: RwSignal<Vec<AuditEntry>>) -> impl IntoView {
+pub fn BreachRegister(
+    audit_shown: RwSignal<Vec<AuditEntry>>,
+    /// The sender of the notices (kept in the security settings).
+    controller: RwSignal<Controller>,
+) -> impl IntoView {
     let state = use_app();
     let now = RwSignal::new(vault::now_ms());
     let tick =
@@ -131,12 +134,6 @@ pub fn BreachRegister(audit_shown: RwSignal<Vec<AuditEntry>>) -> impl IntoView {
     on_cleanup(move || {
         if let Some(t) = tick {
             t.clear();
-        }
-    });
-    let controller = RwSignal::new(Controller::default());
-    spawn_local(async move {
-        if let Ok(s) = load_settings(state).await {
-            controller.set(s.controller);
         }
     });
 

@@ -163,18 +163,16 @@ fn export(state: AppState, json: bool, controller: Controller) {
 }
 
 #[component]
-pub fn ProcessingRegister() -> impl IntoView {
+pub fn ProcessingRegister(
+    /// The controller's details (kept in the security settings), shared
+    /// with the breach register's notices.
+    controller: RwSignal<Controller>,
+) -> impl IntoView {
     let state = use_app();
     let form = Form::new();
     // The activity being edited (`None`: adding a new one).
     let editing = RwSignal::new(None::<ProcessingActivity>);
     let error = RwSignal::new(None::<String>);
-    let controller = RwSignal::new(Controller::default());
-    spawn_local(async move {
-        if let Ok(s) = load_settings(state).await {
-            controller.set(s.controller);
-        }
-    });
 
     let activities = Memo::new(move |_| {
         let mut all: Vec<ProcessingActivity> = state.records.with(|s| s.all());
@@ -245,7 +243,7 @@ pub fn ProcessingRegister() -> impl IntoView {
             match save_settings(state, &s).await {
                 Ok(()) => {
                     controller.set(c);
-                    state.say(state.t(SecurityMsg::SecuritySettingsSaved));
+                    state.say(state.t(SecurityMsg::ControllerSaved));
                 }
                 Err(e) => state.warn(error_text(&e, state.locale.get_untracked())),
             }
@@ -321,7 +319,7 @@ pub fn ProcessingRegister() -> impl IntoView {
                 <ListField id="controller-email" label=SecurityMsg::ControllerEmail value=c_email single=true/>
                 <ListField id="controller-phone" label=SecurityMsg::ControllerPhone value=c_phone single=true/>
                 <div class="actions">
-                    <button type="submit">{move || state.t(SecurityMsg::SaveSecuritySettings)}</button>
+                    <button type="submit">{move || state.t(SecurityMsg::SaveController)}</button>
                 </div>
             </form>
         </section>

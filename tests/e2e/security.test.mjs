@@ -118,6 +118,29 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
     assert.ok(!(await page.locator('main, body').first().textContent()).includes('peanuts'));
   });
 
+  await t.test('a copied note is cleared from the clipboard after the configured delay', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await page.getByLabel('Clear copied values after (seconds)').fill('5');
+    await page.getByRole('button', { name: 'Save security settings' }).click();
+    await page.getByText('Security settings saved.').waitFor();
+    await page.getByRole('button', { name: 'Contacts', exact: true }).click();
+    await page.getByRole('button', { name: /^Lan Zhou/ }).click();
+    await page.getByRole('button', { name: 'Reveal Notes' }).click();
+    await page.getByRole('button', { name: 'Copy Notes' }).click();
+    await page.getByText('Copied. The clipboard is cleared in 5 seconds.').waitFor();
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(await clipboard(), NOTE);
+    await page.getByText('Clipboard cleared.').waitFor({ timeout: 10000 });
+    assert.equal(await clipboard(), '');
+    // Something the user copied later is not wiped by an older timer.
+    await page.getByRole('button', { name: 'Copy Notes' }).click();
+    await page.getByText('Copied. The clipboard is cleared in 5 seconds.').waitFor();
+    await page.evaluate(() => navigator.clipboard.writeText('my own text'));
+    await page.waitForTimeout(6000);
+    assert.equal(await clipboard(), 'my own text');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   await t.test('creates, edits and exports are in the log, and the chain verifies', async () => {
     // An export of the contacts.
     await page.getByRole('button', { name: 'Contacts', exact: true }).click();
@@ -143,6 +166,12 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
     const rows = await auditRows(page);
     assert.ok(rows.length >= 3 && rows.every((r) => r.includes(contactId)), rows.join('\n'));
     await page.getByLabel('Record id').fill('');
+    // A date range after today shows nothing; today shows everything again.
+    await page.getByLabel('From', { exact: true }).fill('2999-01-01');
+    await page.getByText('No entries match.').waitFor();
+    await page.getByLabel('From', { exact: true }).fill(new Date().toISOString().slice(0, 10));
+    assert.ok((await auditRows(page)).length >= 5);
+    await page.getByLabel('From', { exact: true }).fill('');
     // The filtered log exports as CSV.
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -206,6 +235,11 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
   await t.test('a breach shows its 72-hour deadline, a live countdown and a Chinese draft', async () => {
     const discovered = Math.floor(Date.now() / 60000) * 60000 - 60 * 60000;
     const input = utcMinute(discovered).replace(' ', 'T');
+    // The notices are signed by the controller kept in the security settings.
+    await page.locator('#controller-name').fill('Jade Trading Ltd');
+    await page.locator('#controller-email').fill('privacy@jade.example');
+    await page.getByRole('button', { name: 'Save controller details' }).click();
+    await page.getByText('Controller details saved.').waitFor();
     await page.getByLabel('What happened').fill('A laptop with an open session was stolen.');
     await page.getByLabel('Discovered (UTC)').fill(input);
     await page.getByLabel('Contact details').check();
@@ -221,13 +255,17 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
     assert.match(first, /^70 h 5\d min \d+ s left$|^71 h 0 min \d+ s left$/);
     await page.waitForFunction((before) => document.querySelector('.incident .countdown').textContent !== before, first, { timeout: 5000 });
     const authority = page.locator('.incident textarea.draft').first();
-    assert.match(await authority.inputValue(), /^Notification of a personal data breach/);
-    await page.getByLabel('Language', { exact: true }).selectOption('zh-CN');
+    const english = await authority.inputValue();
+    assert.match(english, /^Notification of a personal data breach/);
+    assert.ok(english.includes('Controller: Jade Trading Ltd'), english);
+    assert.ok(english.includes('A laptop with an open session was stolen.'), english);
+    const language = page.locator('.topbar .language select');
+    await language.selectOption('zh-CN');
     await page.getByText(`须在 ${deadline} UTC 前通知监管机构`).waitFor();
     await page.waitForFunction(() => document.querySelector('.incident textarea.draft').value.startsWith('个人信息安全事件报告'));
     assert.match(await page.locator('.incident .countdown').first().textContent(), /^剩余 \d+ 小时/);
     await accessibility(page, 'security page in Chinese');
-    await page.getByLabel('语言', { exact: true }).selectOption('en');
+    await language.selectOption('en');
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.getByRole('button', { name: 'Mark authority notified' }).click();
     await page.getByText(/^Authority notified .* in time\.$/).waitFor();
@@ -244,6 +282,12 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
     await page.getByRole('button', { name: 'Save activity' }).click();
     await page.getByText('Processing activity saved.').waitFor();
     await page.getByRole('heading', { name: 'Customer newsletter' }).waitFor();
+    await page.getByRole('button', { name: 'Edit Customer newsletter' }).click();
+    assert.equal(await page.getByLabel('Purposes').inputValue(), 'Marketing\nProduct news');
+    await page.getByLabel('Retention', { exact: true }).fill('Two years after the last order');
+    await page.getByRole('button', { name: 'Save activity' }).click();
+    await page.locator('.activity dd').getByText('Two years after the last order').waitFor();
+    assert.equal(await page.locator('.activity').count(), 1);
     const section = page.locator('section[aria-labelledby="processing-title"]');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -256,6 +300,7 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
     assert.equal(lines.length, 2, csv);
     assert.ok(lines[1].includes('Customer newsletter') && lines[1].includes('Marketing; Product news'), csv);
     assert.ok(lines[1].includes('Singapore') && lines[1].includes('standard contract'), csv);
+    assert.ok(lines[1].includes('Two years after the last order'), csv);
   });
 
   await t.test('the IP allowlist is kept, cannot lock the user out, and refuses other networks at sign-in', async () => {

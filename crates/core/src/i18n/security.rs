@@ -127,6 +127,8 @@ messages! { pub enum SecurityMsg {
     ControllerContact => ("Privacy contact", "个人信息保护负责人"),
     ControllerEmail => ("Email", "电子邮箱"),
     ControllerPhone => ("Phone", "电话"),
+    SaveController => ("Save controller details", "保存处理者信息"),
+    ControllerSaved => ("Controller details saved.", "处理者信息已保存。"),
     SecuritySettingsHeading => ("Security settings", "安全设置"),
     MinStrength => ("Minimum strength of new passphrases", "新口令的最低强度"),
     StrengthStrong => ("Strong (score 3)", "强（3 分）"),
