@@ -15,7 +15,14 @@ import { join } from 'node:path';
 import { startServer, tempDir, removeDir, unlock } from './support.mjs';
 import {
   openDevice, closeDevices, accessibility, createVault, createAccount, saveContact, edit,
+  signInNewDevice, devices,
 } from './devices.mjs';
+
+async function closeDevice(name) {
+  await devices[name].context.close();
+  removeDir(devices[name].profile);
+  delete devices[name];
+}
 
 const ACCOUNT = 'audit.owner@coffer.example';
 const PASSPHRASE = 'copper lanterns drift over seven bridges';
@@ -75,6 +82,7 @@ async function auditRows(page) {
 test('audit log, reveal, breach and processing registers, IP allowlist', async (t) => {
   const page = await openDevice(server.url, 'a');
   let contactId;
+  let deviceHex;
 
   await t.test('a sensitive note is masked until revealed, and the reveal is logged without the text', async () => {
     await createVault(page, PASSPHRASE);
@@ -190,7 +198,7 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
   });
 
   await t.test('removing one stored entry is found, and where', async () => {
-    const deviceHex = await page.evaluate(async () => {
+    deviceHex = await page.evaluate(async () => {
       const db = await new Promise((res) => {
         const r = indexedDB.open('coffer');
         r.onsuccess = () => res(r.result);
@@ -303,8 +311,24 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
     assert.ok(lines[1].includes('Two years after the last order'), csv);
   });
 
-  await t.test('the IP allowlist is kept, cannot lock the user out, and refuses other networks at sign-in', async () => {
+  await t.test("another device of the account sees this device's log and finds the same break", async () => {
     await createAccount(page, ACCOUNT, PASSPHRASE);
+    const b = await openDevice(server.url, 'b');
+    await signInNewDevice(b, ACCOUNT, PASSPHRASE);
+    await openSecurity(b);
+    const aShort = deviceHex.slice(0, 8);
+    await b.locator('.audit-table').getByText(aShort).first().waitFor({ timeout: 20000 });
+    await b.locator('.audit-table').getByText('(this device)').first().waitFor();
+    await b.getByRole('button', { name: 'Verify' }).click();
+    const broken = b.locator('.verify-result .broken li');
+    await broken.first().waitFor();
+    assert.deepEqual(await broken.allTextContents(), [
+      `Chain broken on device ${aShort}: entries 1 to 1 are missing before position 1.`,
+    ]);
+    await closeDevice('b');
+  });
+
+  await t.test('the IP allowlist is kept, cannot lock the user out, and refuses other networks at sign-in', async () => {
     await openSecurity(page);
     const list = page.getByLabel('IP allowlist');
     await page.getByRole('button', { name: 'Save allowlist' }).and(page.locator(':enabled')).waitFor({ timeout: 15000 });
@@ -330,12 +354,12 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
     await page.getByText('Allowlist saved.').waitFor();
     await page.context().setExtraHTTPHeaders({});
     // The next sign-in, from 127.0.0.1, is refused with a clear message.
-    const b = await openDevice(server.url, 'b');
-    await b.getByRole('button', { name: 'I already have an account' }).click();
-    await b.getByLabel('Account name (e-mail)').fill(ACCOUNT);
-    await b.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
-    await b.getByRole('button', { name: 'Sign in' }).click();
-    await b.getByText('This account does not allow sign-ins from this network.').waitFor({ timeout: 30000 });
+    const c = await openDevice(server.url, 'c');
+    await c.getByRole('button', { name: 'I already have an account' }).click();
+    await c.getByLabel('Account name (e-mail)').fill(ACCOUNT);
+    await c.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+    await c.getByRole('button', { name: 'Sign in' }).click();
+    await c.getByText('This account does not allow sign-ins from this network.').waitFor({ timeout: 30000 });
   });
 
   await t.test('at 360 px the security page has no horizontal scroll', async () => {
