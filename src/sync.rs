@@ -916,7 +916,15 @@ impl Syncer {
     }
 
     fn refresh_status(&self) {
-        let pending: usize = self.lanes.iter().map(Lane::pending).sum();
+        // Audit entries record the changes counted here: not counted twice
+        // (but the device is only up to date once they are uploaded too).
+        let all_pending: usize = self.lanes.iter().map(Lane::pending).sum();
+        let pending: usize = self
+            .lanes
+            .iter()
+            .filter(|l| l.namespace != coffer_core::privacy::audit::AUDIT_NAMESPACE)
+            .map(Lane::pending)
+            .sum();
         let broken = self
             .lanes
             .iter()
@@ -925,7 +933,12 @@ impl Syncer {
         let idle = self.in_flight() == 0;
         self.state.sync_status.update(|s| {
             s.pending = pending;
-            if linked && idle && pending == 0 && s.online && broken.is_none() && s.problem.is_none()
+            if linked
+                && idle
+                && all_pending == 0
+                && s.online
+                && broken.is_none()
+                && s.problem.is_none()
             {
                 s.last_sync_ms = Some(js_sys::Date::now());
             }
