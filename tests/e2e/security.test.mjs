@@ -149,6 +149,21 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
     await page.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  await t.test('a stricter passphrase setting refuses a passphrase the default policy accepts', async () => {
+    await openSecurity(page);
+    await page.getByLabel('Minimum strength of new passphrases').selectOption({ label: 'Very strong (score 4)' });
+    await page.getByRole('button', { name: 'Save security settings' }).click();
+    await page.getByText('Security settings saved.').waitFor();
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await page.getByLabel('Current passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    // zxcvbn scores this 3: enough for the core policy, not for "very strong".
+    await page.getByLabel('New passphrase', { exact: true }).fill('summer2024!!');
+    await page.getByLabel('Repeat passphrase').fill('summer2024!!');
+    await page.getByText('Your security settings ask for a very strong passphrase.').waitFor();
+    assert.ok(await page.getByRole('button', { name: 'Save passphrase' }).isDisabled());
+  });
+
   await t.test('creates, edits and exports are in the log, and the chain verifies', async () => {
     // An export of the contacts.
     await page.getByRole('button', { name: 'Contacts', exact: true }).click();
