@@ -244,10 +244,31 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
       return had;
     }, victim);
     assert.ok(removed, `no stored record ${victim}`);
+    // And one byte of another entry's envelope flipped: it cannot be opened.
+    const flipped = await page.evaluate(async (key) => {
+      const db = await new Promise((res) => {
+        const r = indexedDB.open('coffer');
+        r.onsuccess = () => res(r.result);
+      });
+      const tx = db.transaction('records', 'readwrite');
+      const store = tx.objectStore('records');
+      const value = await new Promise((res) => {
+        const req = store.get(key);
+        req.onsuccess = () => res(req.result);
+      });
+      if (!(value instanceof Uint8Array)) return false;
+      value[value.length - 20] ^= 0x01;
+      store.put(value, key);
+      await new Promise((res) => (tx.oncomplete = res));
+      db.close();
+      return true;
+    }, `audit:${auditRecordId(deviceHex, 3)}`);
+    assert.ok(flipped, 'entry 3 is stored as envelope bytes');
     await page.reload();
     await unlock(page, PASSPHRASE);
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
     await openSecurity(page);
+    await page.getByText('1 stored records could not be opened (damaged).', { exact: false }).waitFor();
     await page.getByRole('button', { name: 'Verify' }).click();
     await page
       .locator('.verify-result')
@@ -355,6 +376,7 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
     await page.getByRole('heading', { name: 'Contacts' }).waitFor();
     await openSecurity(page);
     await page.waitForFunction(() => document.querySelector('#ip-allowlist')?.value === '127.0.0.1/32', null, { timeout: 15000 });
+    await page.getByText(/^This device's session expires \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/).waitFor();
     // A list without this address is refused before it can lock anyone out.
     await list.fill('10.9.9.0/24');
     await page.getByRole('button', { name: 'Save allowlist' }).click();
