@@ -315,7 +315,7 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
     await page.getByText(/^Authority notified .* in time\.$/).waitFor();
   });
 
-  await t.test('a processing activity is added, edited and exported', async () => {
+  await t.test('a processing activity is added, edited, exported and deleted', async () => {
     await page.getByLabel('Activity', { exact: true }).fill('Customer newsletter');
     await page.getByLabel('Purposes').fill('Marketing\nProduct news');
     await page.getByLabel('Categories of data', { exact: true }).last().fill('Name\nEmail address');
@@ -345,6 +345,15 @@ test('audit log, reveal, breach and processing registers, IP allowlist', async (
     assert.ok(lines[1].includes('Customer newsletter') && lines[1].includes('Marketing; Product news'), csv);
     assert.ok(lines[1].includes('Singapore') && lines[1].includes('standard contract'), csv);
     assert.ok(lines[1].includes('Two years after the last order'), csv);
+    // Deleting is logged too, by record type and id.
+    const id = lines[1].split(',')[2];
+    await page.getByRole('button', { name: 'Delete Customer newsletter' }).click();
+    await page.getByText('Processing activity deleted.').waitFor();
+    await page.getByText('No processing activities yet.').waitFor();
+    await page.getByLabel('Action').selectOption({ label: 'Deleted' });
+    const rows = await auditRows(page);
+    assert.ok(rows.some((r) => r.includes(`processing_activity ${id}`)), rows.join('\n'));
+    await page.getByLabel('Action').selectOption({ label: 'Any action' });
   });
 
   await t.test("another device of the account sees this device's log and finds the same break", async () => {
