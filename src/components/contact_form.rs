@@ -3,6 +3,7 @@
 
 use crate::components::contact_privacy::ContactPrivacy;
 use crate::components::custom_fields::{self, CustomFieldInputs};
+use crate::components::reveal::Revealable;
 use crate::components::sync_panel::date_time;
 use crate::components::timeline::{RecordRef, RecordTimeline};
 use crate::pages::contacts::Editing;
@@ -15,6 +16,7 @@ use coffer_core::contact::{
 };
 use coffer_core::custom_field::{RecordKind, normalize_custom, validate_custom};
 use coffer_core::i18n::{Msg, fill};
+use coffer_core::record::Record as _;
 use coffer_core::settings::Locale;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -130,6 +132,8 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
     let postcode = RwSignal::new(base.address.postcode.clone());
     let country = RwSignal::new(base.address.country.clone());
     let notes = RwSignal::new(base.notes.clone());
+    let original_exists = original.is_some();
+    let base_id = base.id;
     let tags = RwSignal::new(base.tags.join(", "));
     let next_key = StoredValue::new(0u32);
     let new_row = move |kind: ContactPointKind, value: String| {
@@ -433,9 +437,13 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                 }) hint=Msg::TagsHint/>
                 <div class="field">
                     <label for="notes">{move || state.t(Msg::Notes)}</label>
-                    <textarea id="notes" rows="4" aria-describedby="notes-error"
-                        aria-invalid=move || error_for(Field::Notes).get().is_some().to_string()
-                        bind:value=notes></textarea>
+                    <Revealable id="notes" label=Signal::derive(move || state.t(Msg::Notes).to_string())
+                        value=notes class=Contact::field_class("notes") existing=original_exists
+                        record_type="contact" record_id=base_id field="notes">
+                        <textarea id="notes" rows="4" aria-describedby="notes-error"
+                            aria-invalid=move || error_for(Field::Notes).get().is_some().to_string()
+                            bind:value=notes></textarea>
+                    </Revealable>
                     <p id="notes-error" class="field-error">{move || error_for(Field::Notes).get()}</p>
                 </div>
                 <CustomFieldInputs record=RecordKind::Contact values=custom errors=custom_errors/>
