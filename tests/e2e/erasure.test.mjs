@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startServer, tempDir, removeDir, filesUnder, dumpBrowserStorage, findIn } from './support.mjs';
 import {
   openDevice as open, closeDevices, createVault, createAccount, signInNewDevice, passRecovery, saveContact,
-  waitSynced,
+  waitSynced, revealNotes,
 } from './devices.mjs';
 
 const ACCOUNT = 'privacy.officer@coffer.example';
@@ -242,6 +242,7 @@ test('erasing a contact crypto-shreds it on every device and on the server', asy
     await a.getByRole('button', { name: /^Yuki Kept/ }).waitFor({ timeout: 30000 });
     assert.equal(await a.getByRole('button', { name: /^Erin Forgotten/ }).count(), 0);
     await a.getByRole('button', { name: /^Yuki Kept/ }).click();
+    await revealNotes(a);
     assert.equal(await a.getByLabel('Notes').inputValue(), YUKI.notes);
   });
 });
