@@ -20,7 +20,11 @@ pub enum Editing {
 pub fn ContactsPage() -> impl IntoView {
     let state = use_app();
     let query = RwSignal::new(String::new());
-    let editing = RwSignal::new(None::<Editing>);
+    let editing = RwSignal::new(
+        state
+            .take_open(coffer_core::record::CONTACT_NAMESPACE)
+            .map(Editing::Existing),
+    );
     let search_ref = NodeRef::<leptos::html::Input>::new();
 
     // "/" jumps to the search box, as in most web apps.
