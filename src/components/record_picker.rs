@@ -102,7 +102,7 @@ pub fn RecordPicker(
             </ul>
             <input id=id type="search" autocomplete="off" aria-describedby=hint_id.clone()
                 bind:value=query/>
-            <p id=hint_id.clone() class="hint">{move || state.t(WorkMsg::GlobalSearchHint)}</p>
+            <p id=hint_id.clone() class="hint">{move || state.t(WorkMsg::PickerHint)}</p>
             <ul class="picker-matches">
                 {move || matches().into_iter().map(|(kind, rid)| {
                     let name = link_name(&state, kind, rid);

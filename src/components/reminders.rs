@@ -55,7 +55,6 @@ pub fn Reminders() -> impl IntoView {
                     view! {
                         <div class="reminder-banner">
                             <p class="reminder-head">
-                                <span aria-hidden="true">"🔔 "</span>
                                 <span class="badge" aria-hidden="true">{count}</span>" "
                                 <button type="button" class="link" on:click=move |_| state.phase.set(Phase::Unlocked(View::Tasks))>
                                     {move || fill(state.t(WorkMsg::ReminderCount), &[("count", &count.to_string())])}

@@ -37,13 +37,14 @@ pub fn log_label(kind: ActivityKind) -> WorkMsg {
     }
 }
 
-/// A decorative icon (the label next to it says the same in words).
+/// A decorative icon (the label next to it says the same in words); plain
+/// symbols that common fonts have, unlike emoji.
 pub fn kind_icon(kind: ActivityKind) -> &'static str {
     match kind {
-        ActivityKind::Call => "📞",
-        ActivityKind::Meeting => "👥",
-        ActivityKind::Email => "✉️",
-        ActivityKind::Note => "📝",
+        ActivityKind::Call => "☎",
+        ActivityKind::Meeting => "◎",
+        ActivityKind::Email => "✉",
+        ActivityKind::Note => "✎",
     }
 }
 

@@ -20,11 +20,7 @@ pub enum Editing {
 pub fn ContactsPage() -> impl IntoView {
     let state = use_app();
     let query = RwSignal::new(String::new());
-    let editing = RwSignal::new(
-        state
-            .take_open(coffer_core::record::CONTACT_NAMESPACE)
-            .map(Editing::Existing),
-    );
+    let editing = RwSignal::new(None::<Editing>);
     let search_ref = NodeRef::<leptos::html::Input>::new();
 
     // "/" jumps to the search box, as in most web apps.
@@ -43,6 +39,10 @@ pub fn ContactsPage() -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
+    // A contact opened from another page (the dashboard's search).
+    if let Some(id) = state.take_open(coffer_core::record::CONTACT_NAMESPACE) {
+        editing.set(Some(Editing::Existing(id)));
+    }
 
     let damaged = move || {
         let count = state.damaged.with(Vec::len);

@@ -285,11 +285,13 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
       return;
     }
     const addDeal = async (name, amount) => {
-      await newDeal.click();
-      await page.getByLabel('Name', { exact: true }).fill(name);
+      await goTo('Deals');
+      await page.getByRole('button', { name: 'New deal' }).click();
+      await page.getByLabel('Deal name').fill(name);
       await page.getByLabel('Amount', { exact: true }).fill(amount);
+      await page.getByLabel('Currency', { exact: true }).selectOption('CNY');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
-      await page.getByText(name).first().waitFor();
+      await page.getByText(`${name} saved.`).waitFor();
     };
     await addDeal('Starlight annual renewal', '12000');
     await addDeal('Starlight pilot', '3000');

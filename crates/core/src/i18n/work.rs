@@ -55,6 +55,7 @@ messages! { pub enum WorkMsg {
     LinkedTo => ("Linked to", "关联"),
     LinkSearch => ("Link a contact, company or deal", "关联联系人、公司或商机"),
     LinkContact => ("Contact", "联系人"),
+    PickerHint => ("Type a name and choose it below; pinyin works too.", "输入名称并在下方选择；也可用拼音。"),
     RemoveLink => ("Remove link to {name}", "移除与 {name} 的关联"),
     AddLink => ("Link {name}", "关联 {name}"),
 
