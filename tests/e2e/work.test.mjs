@@ -159,6 +159,9 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
     await page.getByLabel('Show').selectOption({ label: 'All types' });
     await page.getByText('2 activities').waitFor();
     await accessibility('activities');
+    await page.getByRole('button', { name: 'Log a meeting' }).click();
+    await accessibility('activity form');
+    await page.getByRole('button', { name: 'Cancel' }).click();
   });
 
   await t.test('after a reload the activity is still there', async () => {
@@ -187,6 +190,9 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
     await section('today').getByText('Send the quote').waitFor();
     await section('upcoming').getByText('Plan the workshop').waitFor();
     await accessibility('tasks');
+    await page.getByRole('button', { name: 'New task' }).click();
+    await accessibility('task form');
+    await page.getByRole('button', { name: 'Cancel' }).click();
 
     const box = page.getByRole('checkbox', { name: 'Done: Send the quote' });
     await box.focus();
@@ -199,13 +205,20 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
     assert.equal(await section('done').getByText('Send the quote').count(), 1);
   });
 
-  await t.test('a reminder shows while the app is open, with a count, until dismissed', async () => {
-    await addTask('Chase the signature', { remind: await localDateTime(-1) });
+  await t.test('a reminder shows when its time comes while the app is open, with a count, until dismissed', async () => {
+    // The input takes whole minutes: the next minute is 0–60 s away.
+    await addTask('Chase the signature', { remind: await localDateTime(1) });
     const banner = page.locator('.reminder-banner');
-    await banner.getByText('Reminder: Chase the signature').waitFor({ timeout: 15000 });
+    assert.equal(await banner.count(), 0, 'not yet due');
+    await banner.getByText('Reminder: Chase the signature').waitFor({ timeout: 75000 });
     await banner.getByText('1 reminders due').waitFor();
     assert.equal((await banner.locator('.badge').textContent()).trim(), '1');
-    await banner.getByRole('button', { name: 'Dismiss' }).click();
+    // A reminder already past shows at once, and the count follows.
+    await addTask('Renew the domain', { remind: await localDateTime(-5) });
+    await banner.getByText('2 reminders due').waitFor();
+    await banner.locator('li', { hasText: 'Chase the signature' }).getByRole('button', { name: 'Dismiss' }).click();
+    await banner.getByText('1 reminders due').waitFor();
+    await banner.getByRole('button', { name: 'Remind me in an hour' }).click();
     await banner.waitFor({ state: 'detached' });
   });
 
@@ -262,10 +275,11 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
     const figure = (id) => page.locator(`[data-figure="${id}"] dd`);
     assert.equal((await figure('tasks-overdue').textContent()).trim(), '1');
     assert.equal((await figure('tasks-today').textContent()).trim(), '0');
+    // Open tasks without a due date: "Read the contract", "Chase the signature", "Renew the domain".
     assert.equal((await figure('tickets').textContent()).trim(), '0', 'the only ticket is resolved');
     const tasks = await chartTable('chart-tasks');
     assert.deepEqual(tasks, [
-      ['Overdue', '1'], ['Today', '0'], ['Next 7 days', '1'], ['Later', '0'], ['No date', '2'],
+      ['Overdue', '1'], ['Today', '0'], ['Next 7 days', '1'], ['Later', '0'], ['No date', '3'],
     ]);
     const weeks = await chartTable('chart-activities');
     assert.equal(weeks.length, 8);
@@ -354,11 +368,13 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
     await page.getByRole('heading', { name: 'Key figures' }).waitFor();
   });
 
-  await t.test('the dashboard fits a 360 px wide screen', async () => {
+  await t.test('the work pages fit a 360 px wide screen', async () => {
     await page.setViewportSize({ width: 360, height: 740 });
-    await goTo('Dashboard');
-    const overflow = await page.locator('.dashboard').evaluate((el) => el.scrollWidth - el.clientWidth);
-    assert.ok(overflow <= 0, `the dashboard overflows by ${overflow}px`);
+    for (const name of ['Activities', 'Tasks', 'Tickets', 'Dashboard']) {
+      await goTo(name);
+      const overflow = await page.locator('.work-page').evaluate((el) => el.scrollWidth - el.clientWidth);
+      assert.ok(overflow <= 0, `${name} overflows by ${overflow}px`);
+    }
     const svgWidth = await page.locator('[data-chart="chart-tasks"] svg').evaluate((el) => el.getBoundingClientRect().width);
     assert.ok(svgWidth <= 360 && svgWidth > 200, `chart width ${svgWidth}`);
     await page.setViewportSize({ width: 1280, height: 900 });
