@@ -145,11 +145,13 @@ pub fn RecordTimeline(target: RecordRef) -> impl IntoView {
                     items.into_iter().map(|e| match e {
                         Entry::Activity(a) => {
                             let edit = a.clone();
+                            let what: String = if a.subject.is_empty() { a.notes.chars().take(40).collect() } else { a.subject.clone() };
                             view! {
                                 <li class="activity-item">
                                     <ActivitySummary activity=a/>
                                     <button type="button" class="link" on:click=move |_| drafting.set(Some(ActivityDraft::Existing(edit.clone())))>
                                         {move || state.t(WorkMsg::EditActivity)}
+                                        <span class="visually-hidden">{format!(": {what}")}</span>
                                     </button>
                                 </li>
                             }.into_any()

@@ -68,6 +68,7 @@ pub fn ActivitiesPage() -> impl IntoView {
                             .filter(|n| !n.is_empty())
                             .collect();
                         let edit = a.clone();
+                        let what: String = if a.subject.is_empty() { a.notes.chars().take(40).collect() } else { a.subject.clone() };
                         view! {
                             <li class="activity-item">
                                 <ActivitySummary activity=a/>
@@ -76,6 +77,7 @@ pub fn ActivitiesPage() -> impl IntoView {
                                 })}
                                 <button type="button" class="link" on:click=move |_| drafting.set(Some(ActivityDraft::Existing(edit.clone())))>
                                     {move || state.t(WorkMsg::EditActivity)}
+                                    <span class="visually-hidden">{format!(": {what}")}</span>
                                 </button>
                             </li>
                         }

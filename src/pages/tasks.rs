@@ -139,6 +139,7 @@ fn TaskRow(
             {(!names.is_empty()).then(|| view! { <span class="links">{names.join(", ")}</span> })}
             <button type="button" class="link" on:click=move |_| editing.set(Some(Editing::Existing(for_edit.clone())))>
                 {move || state.t(WorkMsg::EditTask)}
+                <span class="visually-hidden">{format!(": {}", task.title)}</span>
             </button>
         </li>
     }
