@@ -21,12 +21,22 @@ pub fn TaskForm(
     /// The task to edit; `None` for a new one.
     existing: Option<Task>,
     on_close: Callback<()>,
+    /// A record a new task starts linked to (from a timeline).
+    #[prop(optional)]
+    link: Option<(LinkKind, Uuid)>,
 ) -> impl IntoView {
     let state = use_app();
     let is_existing = existing.is_some();
-    let base = existing
-        .clone()
-        .unwrap_or_else(|| Task::new(Uuid::new_v4(), String::new(), vault::now_ms()));
+    let base = existing.clone().unwrap_or_else(|| {
+        let mut t = Task::new(Uuid::new_v4(), String::new(), vault::now_ms());
+        match link {
+            Some((LinkKind::Contact, id)) => t.contact_ids.push(id),
+            Some((LinkKind::Company, id)) => t.company_ids.push(id),
+            Some((LinkKind::Deal, id)) => t.deal_ids.push(id),
+            None => {}
+        }
+        t
+    });
     let title = RwSignal::new(base.title.clone());
     let (date0, time0) = match base.due {
         Some(Due::Date(d)) => (d.to_string(), String::new()),

@@ -5,6 +5,7 @@
 
 use crate::components::activity_form::{ActivityDraft, ActivityForm};
 use crate::components::local_time;
+use crate::components::task_form::TaskForm;
 use crate::components::work_labels::{
     KINDS, LinkKind, kind_icon, kind_label, log_label, outcome_label, status_label,
 };
@@ -13,7 +14,9 @@ use coffer_core::activity::{Activity, Outcome, timeline};
 use coffer_core::deal::Deal;
 use coffer_core::i18n::fill;
 use coffer_core::i18n::work::WorkMsg;
+use coffer_core::overview::{task_links_to, task_sections};
 use coffer_core::pipeline::Pipeline;
+use coffer_core::task::{Due, Task};
 use coffer_core::ticket::Ticket;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -123,6 +126,21 @@ pub fn RecordTimeline(target: RecordRef) -> impl IntoView {
     let drafting = RwSignal::new(None::<ActivityDraft>);
     let list = move || entries(&state, target);
     let close = Callback::new(move |()| drafting.set(None));
+    let adding_task = RwSignal::new(false);
+    let close_task = Callback::new(move |()| adding_task.set(false));
+    // Open tasks linked to the record, in task-list order.
+    let tasks = move || {
+        let all: Vec<Task> = state.records.with(|r| {
+            r.all::<Task>()
+                .into_iter()
+                .filter(|t| !t.is_done() && task_links_to(t, target.id()))
+                .collect()
+        });
+        task_sections(&all, crate::vault::now_ms(), local_time::offset_minutes())
+            .into_iter()
+            .flat_map(|s| s.tasks.into_iter().cloned())
+            .collect::<Vec<_>>()
+    };
     view! {
         <section class="card timeline" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{move || state.t(WorkMsg::Timeline)}</h2>
@@ -136,6 +154,26 @@ pub fn RecordTimeline(target: RecordRef) -> impl IntoView {
             {move || drafting.get().map(|draft| view! {
                 <ActivityForm draft=draft on_close=close id_prefix="timeline-"/>
             })}
+            <h3>{move || state.t(WorkMsg::OpenTasks)}</h3>
+            <ul class="task-list linked-tasks">
+                {move || tasks().into_iter().map(|t| {
+                    let due = t.due.map(|d| match d {
+                        Due::Date(d) => d.to_string(),
+                        Due::At(ms) => local_time::show(ms),
+                    });
+                    view! {
+                        <li class="task-row">
+                            <span class="title">{t.title.clone()}</span>
+                            {due.map(|d| view! { <span class="due">{move || fill(state.t(WorkMsg::DueOn), &[("when", &d)])}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <button type="button" on:click=move |_| adding_task.set(true)>{move || state.t(WorkMsg::AddTask)}</button>
+            <Show when=move || adding_task.get()>
+                <TaskForm existing=None on_close=close_task link=target.link()/>
+            </Show>
+            <h3>{move || state.t(WorkMsg::NavActivities)}</h3>
             <ol class="activity-list">
                 {move || {
                     let items = list();

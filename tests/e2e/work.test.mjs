@@ -138,6 +138,17 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
     assert.match(await item.textContent(), /Call.*Discussed the renewal.*15 min.*Connected/s);
   });
 
+  await t.test('a task added from the timeline is linked to the contact', async () => {
+    const timeline = page.locator('section.timeline');
+    await timeline.getByRole('button', { name: 'Add a task' }).click();
+    await timeline.locator('.task-form').getByText(`Contacts · ${CONTACT.full}`).waitFor();
+    await timeline.getByLabel('Title', { exact: true }).fill('Send the brochure');
+    await timeline.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Task saved.').waitFor();
+    await timeline.locator('.linked-tasks').getByText('Send the brochure').waitFor();
+    await accessibility('contact with its timeline');
+  });
+
   await t.test('the Activities page lists it, filters by kind, and logs a note', async () => {
     await goTo('Activities');
     const item = page.locator('.activity-list .activity-item').filter({ hasText: 'Discussed the renewal' });
@@ -184,7 +195,9 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
     await section('overdue').getByRole('heading', { name: 'Overdue (1)' }).waitFor();
     await section('today').getByRole('heading', { name: 'Today (1)' }).waitFor();
     await section('upcoming').getByRole('heading', { name: 'Upcoming (1)' }).waitFor();
-    await section('nodate').getByRole('heading', { name: 'No date (1)' }).waitFor();
+    await section('nodate').getByRole('heading', { name: 'No date (2)' }).waitFor();
+    const linked = section('nodate').locator('.task-row', { hasText: 'Send the brochure' });
+    assert.match(await linked.textContent(), new RegExp(CONTACT.full));
     await section('done').getByRole('heading', { name: 'Done (0)' }).waitFor();
     await section('overdue').getByText('Call back about invoice', { exact: true }).waitFor();
     await section('today').getByText('Send the quote', { exact: true }).waitFor();
@@ -275,11 +288,11 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
     const figure = (id) => page.locator(`[data-figure="${id}"] dd`);
     assert.equal((await figure('tasks-overdue').textContent()).trim(), '1');
     assert.equal((await figure('tasks-today').textContent()).trim(), '0');
-    // Open tasks without a due date: "Read the contract", "Chase the signature", "Renew the domain".
+    // Open tasks without a due date: "Send the brochure", "Read the contract", "Chase the signature", "Renew the domain".
     assert.equal((await figure('tickets').textContent()).trim(), '0', 'the only ticket is resolved');
     const tasks = await chartTable('chart-tasks');
     assert.deepEqual(tasks, [
-      ['Overdue', '1'], ['Today', '0'], ['Next 7 days', '1'], ['Later', '0'], ['No date', '3'],
+      ['Overdue', '1'], ['Today', '0'], ['Next 7 days', '1'], ['Later', '0'], ['No date', '4'],
     ]);
     const weeks = await chartTable('chart-activities');
     assert.equal(weeks.length, 8);

@@ -60,6 +60,8 @@ messages! { pub enum WorkMsg {
     AddLink => ("Link {name}", "关联 {name}"),
 
     // Tasks
+    OpenTasks => ("Open tasks", "未完成任务"),
+    AddTask => ("Add a task", "添加任务"),
     NewTask => ("New task", "新建任务"),
     EditTask => ("Edit task", "编辑任务"),
     TaskTitle => ("Title", "标题"),
