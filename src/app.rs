@@ -102,6 +102,7 @@ pub fn App() -> impl IntoView {
         <a class="skip-link" href="#main">{move || state.t(Msg::SkipToContent)}</a>
         <TopBar/>
         <main id="main" tabindex="-1">
+            <crate::components::reminders::Reminders/>
             {page}
             <BusyIndicator/>
         </main>

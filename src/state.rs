@@ -236,6 +236,9 @@ pub struct AppState {
     /// never on disk in any form) and dropped on lock: undo is offered for
     /// the session in which the import ran.
     pub last_import: StoredValue<Option<ImportUndo>, LocalStorage>,
+    /// A record to open on arrival (namespace, id), set by a link from
+    /// another page (search results); the page takes it with `take_open`.
+    pub open_record: RwSignal<Option<(&'static str, Uuid)>>,
 }
 
 impl AppState {
@@ -256,6 +259,7 @@ impl AppState {
             recovery_code: StoredValue::new_local(None),
             last_activity_ms: StoredValue::new(js_sys::Date::now()),
             last_import: StoredValue::new_local(None),
+            open_record: RwSignal::new(None),
         }
     }
 
@@ -263,6 +267,22 @@ impl AppState {
     /// A message in the interface language (tracked: re-renders on switch).
     pub fn t<M: Message>(&self, msg: M) -> &'static str {
         msg.in_locale(self.locale.get())
+    }
+
+    /// Opens `namespace`'s page at record `id`.
+    pub fn open(&self, view: View, namespace: &'static str, id: Uuid) {
+        self.open_record.set(Some((namespace, id)));
+        self.phase.set(Phase::Unlocked(view));
+    }
+
+    /// The record this page was asked to open, if it is one of `namespace`'s
+    /// (the request is used up).
+    pub fn take_open(&self, namespace: &str) -> Option<Uuid> {
+        let (ns, id) = self.open_record.get_untracked()?;
+        (ns == namespace).then(|| {
+            self.open_record.set(None);
+            id
+        })
     }
 
     /// The unlocked vault key, shared with the task that needs it.

@@ -41,6 +41,10 @@ pub fn ContactsPage() -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
+    // A contact opened from another page (the dashboard's search).
+    if let Some(id) = state.take_open(coffer_core::record::CONTACT_NAMESPACE) {
+        editing.set(Some(Editing::Existing(id)));
+    }
 
     let damaged = move || {
         let count = state.damaged.with(Vec::len);

@@ -50,6 +50,7 @@ pub mod export;
 pub mod i18n;
 pub mod import;
 pub mod money;
+pub mod overview;
 pub mod passphrase;
 pub mod pipeline;
 pub mod privacy;
