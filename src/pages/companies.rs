@@ -68,7 +68,12 @@ pub fn company_columns(state: AppState) -> Vec<ColumnDef> {
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
     let state = use_app();
-    let mode = RwSignal::new(Mode::List);
+    // A company opened from another page (search) opens its record.
+    let mode = RwSignal::new(
+        state
+            .take_open(coffer_core::record::COMPANY_NAMESPACE)
+            .map_or(Mode::List, Mode::Open),
+    );
     let show_duplicates = RwSignal::new(false);
 
     let defs = Memo::new(move |_| defs_for(state, RecordKind::Company));

@@ -53,7 +53,12 @@ fn column_label(path: &str) -> CrmMsg {
 #[component]
 pub fn DealsPage() -> impl IntoView {
     let state = use_app();
-    let mode = RwSignal::new(Mode::Board);
+    // A deal opened from another page (search) opens its record.
+    let mode = RwSignal::new(
+        state
+            .take_open(coffer_core::record::DEAL_NAMESPACE)
+            .map_or(Mode::Board, Mode::Open),
+    );
     let chosen = RwSignal::new(None::<Uuid>);
     let new_pipeline_name = RwSignal::new(String::new());
 
