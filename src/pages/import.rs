@@ -7,7 +7,7 @@ use crate::components::import_mapping::{ImportPreview, MappingTable};
 use crate::components::import_result::{ImportSummary, UndoImport};
 use crate::import_job::{ImportOutcome, ImportSource, OpenError, Progress, run_import};
 use crate::state::use_app;
-use coffer_core::duplicates::MatchOn;
+use coffer_core::duplicates::{MatchOn, PhoneRegion};
 use coffer_core::i18n::{Msg, fill};
 use coffer_core::import::{ColumnMapping, DetectedFormat, ImportMode, SourceEncoding};
 use leptos::prelude::*;
@@ -150,6 +150,7 @@ pub fn ImportPage() -> impl IntoView {
             email: match_email.get_untracked(),
             phone: match_phone.get_untracked(),
             name: match_name.get_untracked(),
+            phone_region: PhoneRegion::for_locale(state.locale.get_untracked()),
         };
         let chosen_mode = mode.get_untracked();
         let chosen_mapping = mapping.get_untracked();

@@ -48,9 +48,9 @@ const FIXTURE_CASES = [
     ],
   },
   {
-    // Both phones end in the same 9 digits (+33 612345678, +86 136 1234 5678),
-    // which core's phone match key treats as one number: match on email only.
-    file: 'twenty_people.csv', format: 'Twenty export', created: 2, unmatch: ['a phone number matches'],
+    // Both phones end in the same 9 digits (+33 612345678, +86 136 1234 5678):
+    // two people, because phone match keys keep the country code.
+    file: 'twenty_people.csv', format: 'Twenty export', created: 2,
     people: [
       { email: 'lucas.martin@example.fr', name: ['Lucas', 'Martin'], phone: '612345678' },
       { email: 'sunjing@example.cn', name: ['孙', '静'], phone: '13612345678' },

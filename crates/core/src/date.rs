@@ -15,7 +15,36 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-const MS_PER_DAY: i64 = 86_400_000;
+/// Milliseconds in a day.
+pub const DAY_MS: i64 = 86_400_000;
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`). Unchecked: `month` must be 1–12 and `day` 1–31; any
+/// year works. [`CivilDate`] and the dashboard's day numbers both use it.
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let (m, d) = (i64::from(month), i64::from(day));
+    let y = year - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// (year, month 1–12, day 1–31) of a day number since 1970-01-01, any year
+/// (Howard Hinnant's `civil_from_days`, the inverse of [`days_from_civil`]).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    // In 1..=31 and 1..=12 by construction, so the casts are exact.
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = (if mp < 10 { mp + 3 } else { mp - 9 }) as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
 /// Offsets in use range from UTC−12 to UTC+14; anything beyond ±18 h is a
 /// mistake (and the bound keeps the arithmetic far from overflow).
 pub const MAX_UTC_OFFSET_MINUTES: i32 = 18 * 60;
@@ -118,16 +147,13 @@ impl CivilDate {
         CivilDate::from_ymd(year, month as u8, day as u8)
     }
 
-    /// Days since 1970-01-01 (negative before). Howard Hinnant's
-    /// `days_from_civil`.
+    /// Days since 1970-01-01 (negative before).
     pub fn days_since_epoch(self) -> i64 {
-        let (m, d) = (i64::from(self.month), i64::from(self.day));
-        let y = i64::from(self.year) - i64::from(m <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        days_from_civil(
+            i64::from(self.year),
+            u32::from(self.month),
+            u32::from(self.day),
+        )
     }
 
     /// The date `days` after 1970-01-01, or `None` outside years 1–9999.
@@ -136,15 +162,7 @@ impl CivilDate {
         {
             return None;
         }
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
+        let (year, month, day) = civil_from_days(days);
         // In range by the check above, so the narrowing casts are exact.
         Some(CivilDate {
             year: year as u16,
@@ -165,19 +183,50 @@ impl CivilDate {
         CivilDate::from_days_since_epoch(self.days_since_epoch().checked_add(days)?)
     }
 
+    /// Days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: CivilDate) -> i64 {
+        later.days_since_epoch() - self.days_since_epoch()
+    }
+
+    /// The same day `months` calendar months later; when that month is
+    /// shorter, its last day (31 January + 1 month = 28 or 29 February).
+    /// This is how the EU reads "one month" (Regulation 1182/71, art.
+    /// 3(2)(c)). `None` past year 9999.
+    pub fn add_months(self, months: u32) -> Option<CivilDate> {
+        let index = i64::from(self.year) * 12 + i64::from(self.month) - 1 + i64::from(months);
+        let year = u16::try_from(index.div_euclid(12)).ok()?;
+        // rem_euclid(12) + 1 is in 1..=12.
+        let month = (index.rem_euclid(12) + 1) as u8;
+        CivilDate::from_ymd(year, month, self.day.min(days_in_month(year, month))).ok()
+    }
+
+    /// Months between `self` and `later`, rounded down: `later` is at least
+    /// `n` months after `self` exactly when `self.add_months(n) <= later`.
+    pub fn whole_months_until(self, later: CivilDate) -> i64 {
+        if later < self {
+            return -later.whole_months_until(self);
+        }
+        let mut n = (i64::from(later.year) - i64::from(self.year)) * 12 + i64::from(later.month)
+            - i64::from(self.month);
+        // n ≤ 9999 × 12, so it fits a u32; an add past year 9999 is past `later`.
+        while n > 0 && self.add_months(n as u32).is_none_or(|d| d > later) {
+            n -= 1;
+        }
+        n
+    }
+
     /// The local date at `unix_ms` for a clock `offset_minutes` east of UTC.
     pub fn from_unix_ms(unix_ms: i64, offset_minutes: i32) -> Result<CivilDate, DateError> {
         check_offset(offset_minutes)?;
         let local = unix_ms.saturating_add(i64::from(offset_minutes) * 60_000);
-        CivilDate::from_days_since_epoch(local.div_euclid(MS_PER_DAY))
-            .ok_or(DateError::YearOutOfRange)
+        CivilDate::from_days_since_epoch(local.div_euclid(DAY_MS)).ok_or(DateError::YearOutOfRange)
     }
 
     /// Unix milliseconds of local midnight starting this date.
     pub fn start_unix_ms(self, offset_minutes: i32) -> Result<i64, DateError> {
         check_offset(offset_minutes)?;
         // |days| < 3.7 million, so the product is far from overflowing.
-        Ok(self.days_since_epoch() * MS_PER_DAY - i64::from(offset_minutes) * 60_000)
+        Ok(self.days_since_epoch() * DAY_MS - i64::from(offset_minutes) * 60_000)
     }
 }
 
@@ -297,6 +346,36 @@ mod tests {
             CivilDate::from_unix_ms(start - 1, 480),
             Ok(date(2026, 11, 23))
         );
+    }
+
+    #[test]
+    fn adding_a_month_clamps_to_the_end_of_shorter_months() {
+        let add = |d: CivilDate, n| d.add_months(n).unwrap();
+        assert_eq!(add(date(2025, 1, 31), 1), date(2025, 2, 28));
+        assert_eq!(add(date(2024, 1, 31), 1), date(2024, 2, 29));
+        assert_eq!(add(date(2024, 3, 31), 1), date(2024, 4, 30));
+        assert_eq!(add(date(2024, 2, 29), 12), date(2025, 2, 28));
+        assert_eq!(add(date(2024, 12, 15), 1), date(2025, 1, 15));
+        assert_eq!(add(date(2024, 11, 30), 3), date(2025, 2, 28));
+        assert_eq!(date(9999, 12, 1).add_months(1), None);
+    }
+
+    #[test]
+    fn whole_months_count_like_add_months() {
+        assert_eq!(date(2024, 1, 31).whole_months_until(date(2024, 2, 29)), 1);
+        assert_eq!(date(2024, 1, 15).whole_months_until(date(2024, 2, 14)), 0);
+        assert_eq!(date(2024, 1, 15).whole_months_until(date(2025, 1, 15)), 12);
+        assert_eq!(date(2025, 1, 15).whole_months_until(date(2024, 1, 15)), -12);
+        assert_eq!(date(2024, 1, 1).days_until(date(2024, 12, 31)), 365);
+    }
+
+    #[test]
+    fn unchecked_day_numbers_work_for_any_year() {
+        for days in [-800_000, -1, 0, 1, 11_016, 19_782, 2_932_896, 4_000_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(civil_from_days(-719_528), (0, 1, 1));
     }
 
     proptest! {

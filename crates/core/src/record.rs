@@ -34,8 +34,9 @@ pub const FIELD_DEF_NAMESPACE: &str = "fielddef";
 /// This device's account session and key bundle (never synced).
 pub const ACCOUNT_NAMESPACE: &str = "account";
 
-/// Every namespace this version knows.
-pub const ALL_NAMESPACES: [&str; 10] = [
+/// The CRM's own record namespaces (the privacy ones are
+/// [`crate::privacy::NAMESPACES`]).
+const CRM_NAMESPACES: [&str; 10] = [
     CONTACT_NAMESPACE,
     SETTINGS_NAMESPACE,
     ACCOUNT_NAMESPACE,
@@ -47,6 +48,23 @@ pub const ALL_NAMESPACES: [&str; 10] = [
     TICKET_NAMESPACE,
     FIELD_DEF_NAMESPACE,
 ];
+
+/// Every namespace this version knows: the CRM's records, then the privacy
+/// module's (consent, requests, tombstones, audit, breaches, processing).
+pub const ALL_NAMESPACES: [&str; CRM_NAMESPACES.len() + crate::privacy::NAMESPACES.len()] = {
+    let privacy = crate::privacy::NAMESPACES;
+    let mut all = [""; CRM_NAMESPACES.len() + crate::privacy::NAMESPACES.len()];
+    let mut i = 0;
+    while i < CRM_NAMESPACES.len() {
+        all[i] = CRM_NAMESPACES[i];
+        i += 1;
+    }
+    while i < all.len() {
+        all[i] = privacy[i - CRM_NAMESPACES.len()];
+        i += 1;
+    }
+    all
+};
 
 /// A record could not be read back from its JSON plaintext.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -140,8 +158,22 @@ mod tests {
         assert_eq!(
             ALL_NAMESPACES,
             [
-                "contact", "settings", "account", "company", "deal", "pipeline", "activity",
-                "task", "ticket", "fielddef"
+                "contact",
+                "settings",
+                "account",
+                "company",
+                "deal",
+                "pipeline",
+                "activity",
+                "task",
+                "ticket",
+                "fielddef",
+                "consent",
+                "privacy_request",
+                "tombstone",
+                "audit",
+                "breach",
+                "processing_activity",
             ]
         );
         let mut unique = ALL_NAMESPACES.to_vec();
@@ -151,7 +183,7 @@ mod tests {
         assert!(
             ALL_NAMESPACES
                 .iter()
-                .all(|n| n.bytes().all(|b| b.is_ascii_lowercase()))
+                .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
         );
     }
 

@@ -31,7 +31,7 @@ fn the_same_people_from_a_csv_and_a_vcard_are_grouped_and_merged() {
         ..from_card
     });
 
-    let groups = find_duplicates(&book);
+    let groups = find_duplicates(&book, Some(PhoneRegion::CN));
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0].ids, [id(1), id(3)]);
     assert!(groups[0].reasons.contains(&MatchReason::Phone));
@@ -60,5 +60,5 @@ fn unrelated_contacts_are_not_grouped() {
     let mut b = person(2, "Bob", "Lee");
     b.phones = vec![phone("555 0199")];
     b.emails = vec![email("bob@example.com")];
-    assert!(find_duplicates(&[a, b]).is_empty());
+    assert!(find_duplicates(&[a, b], None).is_empty());
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use coffer_core::contact::{Contact, ContactPointKind};
-use coffer_core::duplicates::{MatchOn, MatchReason};
+use coffer_core::duplicates::{MatchOn, MatchReason, PhoneRegion};
 use coffer_core::import::*;
 use common::{email, id, person, phone};
 use uuid::Uuid;
@@ -156,6 +156,30 @@ fn twenty_export_with_composite_fields() {
     assert_eq!(cs[0].company, "Martin & Fils");
     assert_eq!(cs[1].address.city, "成都");
     assert_eq!(phones(&cs[1]), ["+8613612345678"]);
+}
+
+#[test]
+fn twenty_people_with_the_same_national_digits_in_two_countries_stay_two() {
+    // +33 612345678 and +86 136 1234 5678 end in the same nine digits; they
+    // were once matched as one number.
+    let (_, _, rows) = import("twenty_people.csv");
+    for region in [None, Some(PhoneRegion::CN)] {
+        let on = MatchOn {
+            phone_region: region,
+            ..MatchOn::default()
+        };
+        let mut planner = ImportPlanner::new(&[], ImportMode::CreateOrUpdate, on, 1);
+        let mut next = 0u128;
+        for row in rows.iter().cloned() {
+            planner.add(row, || {
+                next += 1;
+                id(next)
+            });
+        }
+        let plan = planner.finish();
+        assert_eq!(plan.create.len(), 2, "region {region:?}");
+        assert!(plan.merged_rows.is_empty());
+    }
 }
 
 #[test]
@@ -320,9 +344,15 @@ fn user_can_remap_a_column_to_a_custom_field() {
     assert_eq!(c.custom[&lifecycle], "Lead");
 }
 
+/// Plans `csv` as a Chinese-locale user would: numbers without a country
+/// code are taken as mainland Chinese.
 fn planned(existing: &[Contact], mode: ImportMode, csv: &str) -> ImportPlan {
     let file = CsvImport::open(csv.as_bytes()).unwrap();
-    let mut planner = ImportPlanner::new(existing, mode, MatchOn::default(), 1_000);
+    let on = MatchOn {
+        phone_region: Some(PhoneRegion::CN),
+        ..MatchOn::default()
+    };
+    let mut planner = ImportPlanner::new(existing, mode, on, 1_000);
     let mut next = 100u128;
     for row in file.rows(file.proposed_mapping()) {
         planner.add(row, || {

@@ -358,48 +358,6 @@ impl Company {
     }
 }
 
-/// Why two companies look like the same organisation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum DuplicateReason {
-    /// Same registration number in the same scheme: almost certainly one
-    /// organisation.
-    Registration,
-    /// Same domain.
-    Domain,
-    /// Same name, ignoring case, width and spacing.
-    Name,
-}
-
-/// Other companies in `companies` that look like `company` (for a warning
-/// when saving or importing), each with the strongest reason. Compares
-/// normalised records (see [`Company::normalized`]).
-pub fn possible_duplicates<'a>(
-    companies: &'a [Company],
-    company: &Company,
-) -> Vec<(&'a Company, DuplicateReason)> {
-    let name = fold(&collapse_whitespace(&company.name));
-    let reg = &company.registration;
-    companies
-        .iter()
-        .filter(|c| c.id != company.id)
-        .filter_map(|c| {
-            let reason = if !reg.number.is_empty()
-                && c.registration.scheme == reg.scheme
-                && c.registration.number == reg.number
-            {
-                DuplicateReason::Registration
-            } else if !company.domain.is_empty() && c.domain == company.domain {
-                DuplicateReason::Domain
-            } else if !name.is_empty() && fold(&collapse_whitespace(&c.name)) == name {
-                DuplicateReason::Name
-            } else {
-                return None;
-            };
-            Some((c, reason))
-        })
-        .collect()
-}
-
 /// The company whose domain the email address belongs to: its domain, or a
 /// subdomain of it ("ann@sales.example.com" matches "example.com"). The
 /// longest matching domain wins; `None` when none matches.
@@ -561,45 +519,6 @@ mod tests {
         assert_eq!(found("wei@cn.example.com"), Some(2));
         assert_eq!(found("eve@notexample.com"), None);
         assert_eq!(found("no-at-sign"), None);
-    }
-
-    #[test]
-    fn duplicates_are_found_by_registration_domain_or_name() {
-        let base = Company {
-            name: "Acme Trading".into(),
-            domain: "acme.cn".into(),
-            registration: Registration {
-                number: "91350100M000100Y43".into(),
-                ..Registration::default()
-            },
-            ..company()
-        };
-        let other = |n: u128, f: &dyn Fn(&mut Company)| {
-            let mut c = Company::new(Uuid::from_u128(n), 0);
-            f(&mut c);
-            c
-        };
-        let all = [
-            base.clone(),
-            other(2, &|c| c.registration.number = "91350100M000100Y43".into()),
-            other(3, &|c| c.domain = "acme.cn".into()),
-            other(4, &|c| c.name = "ＡＣＭＥ  trading".into()),
-            other(5, &|c| c.name = "Acme".into()),
-        ];
-        let found: Vec<(u128, DuplicateReason)> = possible_duplicates(&all, &base)
-            .into_iter()
-            .map(|(c, r)| (c.id.as_u128(), r))
-            .collect();
-        assert_eq!(
-            found,
-            [
-                (2, DuplicateReason::Registration),
-                (3, DuplicateReason::Domain),
-                (4, DuplicateReason::Name)
-            ]
-        );
-        let blank = Company::new(Uuid::from_u128(9), 0);
-        assert!(possible_duplicates(&[Company::new(Uuid::from_u128(8), 0)], &blank).is_empty());
     }
 
     #[test]

@@ -4,37 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
-const DAY_MS: i64 = 86_400_000;
+pub(super) use crate::date::days_from_civil;
+use crate::date::{DAY_MS, civil_from_days as civil};
 
 /// Days since 1970-01-01 of the local date of `ms` at `utc_offset_min`
 /// (east of UTC positive: +480 for Beijing).
 pub(super) fn local_day(ms: i64, utc_offset_min: i32) -> i64 {
     (ms + i64::from(utc_offset_min) * 60_000).div_euclid(DAY_MS)
-}
-
-/// (year, month 1–12, day 1–31) of a day number (H. Hinnant's algorithm).
-pub(super) fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
-/// The day number of a civil date (inverse of [`civil`]).
-pub(super) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// Monday = 0 … Sunday = 6. 1970-01-01 was a Thursday.

@@ -1,7 +1,10 @@
 //! Duplicate companies and their merge, on the records' JSON form (the
 //! plaintext that gets encrypted), so this works whatever fields the
-//! company record type has. It reads only `id`, `name`, and a domain from
-//! `domain`, `website` or `email`/`emails`.
+//! company record type has. It reads only `id`, `name`, `registration`
+//! (`scheme` and `number`, as [`crate::company::Registration`] serialises),
+//! and a domain from `domain`, `website` or `email`/`emails`. This is the
+//! one company duplicate finder: to warn about one company, find the group
+//! holding its id.
 
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -104,8 +107,22 @@ fn str_field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
+/// "uscc:91350100M000100Y43": the registry and the number, folded, without
+/// spaces or dashes; `None` without a number. A missing scheme is the
+/// record type's default (USCC).
+fn registration_key(v: &Value) -> Option<String> {
+    let reg = v.get("registration")?;
+    let number: String = fold(str_field(reg, "number")?)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    let scheme = str_field(reg, "scheme").unwrap_or("uscc");
+    (!number.is_empty()).then(|| format!("{}:{number}", fold(scheme)))
+}
+
 fn company_keys(v: &Value) -> Vec<(MatchReason, String)> {
     let mut out = Vec::new();
+    out.extend(registration_key(v).map(|k| (MatchReason::Registration, k)));
     if let Some(k) = str_field(v, "name").and_then(company_name_key) {
         out.push((MatchReason::Name, k));
     }
@@ -128,8 +145,9 @@ fn company_keys(v: &Value) -> Vec<(MatchReason, String)> {
     out
 }
 
-/// Groups of companies with the same [`company_name_key`] or
-/// [`domain_key`]. Records without a readable `id` are skipped.
+/// Groups of companies with the same registration number, [`company_name_key`]
+/// or [`domain_key`]. Records without a readable `id` are skipped.
+/// [`crate::company::Company`] records go in as `serde_json::to_value(c)`.
 pub fn find_duplicate_companies(companies: &[Value]) -> Vec<DuplicateGroup> {
     let with_ids: Vec<(Uuid, &Value)> = companies
         .iter()
@@ -253,6 +271,57 @@ mod tests {
         assert_eq!(groups[0].ids.len(), 3);
         assert!(groups[0].reasons.contains(&MatchReason::Domain));
         assert!(groups[0].reasons.contains(&MatchReason::Name));
+    }
+
+    #[test]
+    fn company_records_group_by_registration_domain_or_name() {
+        use crate::company::{Company, Registration, RegistrationScheme};
+        let company = |n: u128, f: &dyn Fn(&mut Company)| {
+            let mut c = Company::new(Uuid::from_u128(n), 0);
+            f(&mut c);
+            serde_json::to_value(c.normalized(&[])).unwrap()
+        };
+        let reasons = |all: &[Value]| -> Vec<(Vec<u128>, Vec<MatchReason>)> {
+            find_duplicate_companies(all)
+                .into_iter()
+                .map(|g| {
+                    let ids = g.ids.iter().map(|id| id.as_u128()).collect();
+                    (ids, g.reasons.into_iter().collect())
+                })
+                .collect()
+        };
+        let uscc = "91350100M000100Y43";
+        let base = company(1, &|c| {
+            c.name = "Acme Trading".into();
+            c.domain = "acme.cn".into();
+            c.registration.number = uscc.into();
+        });
+        let same_number = company(2, &|c| c.registration.number = uscc.into());
+        assert_eq!(
+            reasons(&[base.clone(), same_number]),
+            [(vec![1, 2], vec![MatchReason::Registration])]
+        );
+        let same_domain = company(3, &|c| c.domain = "acme.cn".into());
+        assert_eq!(
+            reasons(&[base.clone(), same_domain]),
+            [(vec![1, 3], vec![MatchReason::Domain])]
+        );
+        let same_name = company(4, &|c| c.name = "ＡＣＭＥ  trading".into());
+        assert_eq!(
+            reasons(&[base.clone(), same_name]),
+            [(vec![1, 4], vec![MatchReason::Name])]
+        );
+        let other_registry = company(5, &|c| {
+            c.registration = Registration {
+                scheme: RegistrationScheme::Other,
+                number: uscc.into(),
+                issuer: "Companies House".into(),
+            }
+        });
+        let different = company(6, &|c| c.name = "Acme".into());
+        let blank = company(7, &|_| {});
+        let blank_too = company(8, &|_| {});
+        assert!(reasons(&[base, other_registry, different, blank, blank_too]).is_empty());
     }
 
     #[test]

@@ -4,7 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
-use super::{email_key, phone_key};
+use super::email_key;
+use super::phone::same_person_phone_key;
 use crate::contact::{Address, Contact, Email, Phone};
 use crate::text::fold;
 
@@ -237,7 +238,9 @@ fn union_phones(a: &[Phone], b: &[Phone]) -> Vec<Phone> {
     a.iter()
         .chain(b)
         .filter(|p| !is_blank(&p.number))
-        .filter(|p| seen.insert(phone_key(&p.number).unwrap_or_else(|| fold(&p.number))))
+        .filter(|p| {
+            seen.insert(same_person_phone_key(&p.number).unwrap_or_else(|| fold(&p.number)))
+        })
         .cloned()
         .collect()
 }

@@ -14,16 +14,17 @@
 
 pub mod company;
 mod merge;
+mod phone;
 
 use std::collections::{BTreeSet, HashMap};
 
-use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
 use crate::contact::Contact;
 use crate::text::{contains_cjk, fold};
 
 pub use merge::{MergeChoices, MergeField, Merged, Side, merge_contacts, merge_imported};
+pub use phone::{PhoneRegion, phone_key};
 
 /// Why two records were taken for the same person or company.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,6 +34,9 @@ pub enum MatchReason {
     Name,
     /// Companies only: the same web or email domain.
     Domain,
+    /// Companies only: the same registration number in the same registry
+    /// (almost certainly one organisation).
+    Registration,
 }
 
 /// Records that are probably one: ids in input order, and every reason
@@ -43,36 +47,12 @@ pub struct DuplicateGroup {
     pub reasons: BTreeSet<MatchReason>,
 }
 
-/// Numbers with fewer digits are too short to identify anyone.
-const MIN_PHONE_KEY_DIGITS: usize = 6;
-/// Phone keys keep the last 9 digits, so one number written with and
-/// without its country code or trunk "0" matches: "+86 138 0013 8000" and
-/// "13800138000", "+44 20 7946 0958" and "020 7946 0958".
-const PHONE_KEY_DIGITS: usize = 9;
-
 /// The whole address folded (NFKC + lowercase), or `None` when blank.
 /// Local parts are compared case-insensitively here because people type
 /// them either way, although servers may distinguish case.
 pub fn email_key(address: &str) -> Option<String> {
     let key = fold(address.trim());
     (!key.is_empty()).then_some(key)
-}
-
-/// The last 9 digits of the number before any extension, so one number
-/// with and without its country code or trunk "0" matches, or `None` when
-/// it has fewer than 6 digits.
-pub fn phone_key(number: &str) -> Option<String> {
-    let folded: String = number.nfkc().collect();
-    let main = folded
-        .split(|c: char| c.is_ascii_alphabetic())
-        .next()
-        .unwrap_or_default();
-    let digits: Vec<char> = main.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() < MIN_PHONE_KEY_DIGITS {
-        return None;
-    }
-    let start = digits.len().saturating_sub(PHONE_KEY_DIGITS);
-    Some(digits[start..].iter().collect())
 }
 
 /// Folded text with all whitespace removed: "张 伟" and "张伟", "John  Smith"
@@ -98,8 +78,9 @@ pub fn name_key(c: &Contact) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
-/// Every key of a contact with its reason.
-fn keys(c: &Contact) -> Vec<(MatchReason, String)> {
+/// Every key of a contact with its reason; national phone numbers are
+/// read in `region`.
+fn keys(c: &Contact, region: Option<PhoneRegion>) -> Vec<(MatchReason, String)> {
     let mut out = Vec::new();
     out.extend(
         c.emails
@@ -110,7 +91,7 @@ fn keys(c: &Contact) -> Vec<(MatchReason, String)> {
     out.extend(
         c.phones
             .iter()
-            .filter_map(|p| phone_key(&p.number))
+            .filter_map(|p| phone_key(&p.number, region))
             .map(|k| (MatchReason::Phone, k)),
     );
     out.extend(name_key(c).map(|k| (MatchReason::Name, k)));
@@ -183,13 +164,14 @@ impl Groups {
 }
 
 /// Groups of contacts that share an email address, a phone number (see
-/// [`phone_key`]) or a name (see [`name_key`]). Linking is transitive: if A
-/// shares an email with B and B a phone with C, all three are one group.
-/// Runs in time linear in the number of keys.
-pub fn find_duplicates(contacts: &[Contact]) -> Vec<DuplicateGroup> {
+/// [`phone_key`]; numbers without a country code are read in `region`) or a
+/// name (see [`name_key`]). Linking is transitive: if A shares an email with
+/// B and B a phone with C, all three are one group. Runs in time linear in
+/// the number of keys.
+pub fn find_duplicates(contacts: &[Contact], region: Option<PhoneRegion>) -> Vec<DuplicateGroup> {
     let mut groups = Groups::new(contacts.len());
     for (i, c) in contacts.iter().enumerate() {
-        for (reason, key) in keys(c) {
+        for (reason, key) in keys(c, region) {
             groups.add(i, reason, key);
         }
     }
@@ -206,6 +188,10 @@ pub struct MatchOn {
     /// different people, so a name alone is a weak reason to update a
     /// record.
     pub name: bool,
+    /// Where phone numbers written without a country code are taken to be
+    /// (see [`PhoneRegion::for_locale`]); `None` matches them only on the
+    /// same national digits.
+    pub phone_region: Option<PhoneRegion>,
 }
 
 impl Default for MatchOn {
@@ -214,21 +200,31 @@ impl Default for MatchOn {
             email: true,
             phone: true,
             name: false,
+            phone_region: None,
         }
     }
 }
 
 /// An index of existing contacts by their keys, for finding which one an
 /// incoming contact is. Contacts inserted later (say, created earlier in the
-/// same import) are found too.
+/// same import) are found too. `Default` reads national phone numbers with
+/// no region.
 #[derive(Clone, Debug, Default)]
 pub struct ContactMatcher {
     index: HashMap<(MatchReason, String), Uuid>,
+    region: Option<PhoneRegion>,
 }
 
 impl ContactMatcher {
-    pub fn new<'a>(existing: impl IntoIterator<Item = &'a Contact>) -> ContactMatcher {
-        let mut m = ContactMatcher::default();
+    /// Indexes `existing`, reading national phone numbers in `region`.
+    pub fn new<'a>(
+        existing: impl IntoIterator<Item = &'a Contact>,
+        region: Option<PhoneRegion>,
+    ) -> ContactMatcher {
+        let mut m = ContactMatcher {
+            index: HashMap::new(),
+            region,
+        };
         for c in existing {
             m.insert(c);
         }
@@ -237,7 +233,7 @@ impl ContactMatcher {
 
     /// Adds a contact's keys; a key already taken keeps its first owner.
     pub fn insert(&mut self, c: &Contact) {
-        for k in keys(c) {
+        for k in keys(c, self.region) {
             self.index.entry(k).or_insert(c.id);
         }
     }
@@ -245,13 +241,13 @@ impl ContactMatcher {
     /// The existing contact `c` matches, trying emails, then phones, then
     /// the name, as `on` allows.
     pub fn find(&self, c: &Contact, on: MatchOn) -> Option<(Uuid, MatchReason)> {
-        keys(c)
+        keys(c, self.region)
             .into_iter()
             .filter(|(reason, _)| match reason {
                 MatchReason::Email => on.email,
                 MatchReason::Phone => on.phone,
                 MatchReason::Name => on.name,
-                MatchReason::Domain => false,
+                MatchReason::Domain | MatchReason::Registration => false,
             })
             .find_map(|k| self.index.get(&k).map(|&id| (id, k.0)))
     }
@@ -264,15 +260,6 @@ mod tests {
 
     fn c(n: u128) -> Contact {
         Contact::new(Uuid::from_u128(n), 0)
-    }
-
-    #[test]
-    fn phone_key_ignores_country_code_trunk_zero_and_extension() {
-        assert_eq!(phone_key("+86 138 0013 8000"), phone_key("13800138000"));
-        assert_eq!(phone_key("+44 20 7946 0958"), phone_key("020-7946-0958"));
-        assert_eq!(phone_key("555 123 4567 x12"), phone_key("(555) 123-4567"));
-        assert_eq!(phone_key("１２３４５６"), Some("123456".into()));
-        assert_eq!(phone_key("12345"), None);
     }
 
     #[test]
@@ -318,7 +305,7 @@ mod tests {
             number: "138-0013-8000".into(),
             ..Phone::default()
         }];
-        let groups = find_duplicates(&[a, b, x, d]);
+        let groups = find_duplicates(&[a, b, x, d], Some(PhoneRegion::CN));
         assert_eq!(groups.len(), 1);
         assert_eq!(
             groups[0].ids,
@@ -334,7 +321,7 @@ mod tests {
     fn matcher_respects_match_on() {
         let mut existing = c(1);
         existing.full_name = "张伟".into();
-        let m = ContactMatcher::new([&existing]);
+        let m = ContactMatcher::new([&existing], None);
         let mut incoming = c(2);
         incoming.given_name = "伟".into();
         incoming.family_name = "张".into();

@@ -91,8 +91,8 @@ impl ImportPlanner {
         ImportPlanner {
             mode,
             match_on,
-            existing: ContactMatcher::new(existing),
-            created: ContactMatcher::default(),
+            existing: ContactMatcher::new(existing, match_on.phone_region),
+            created: ContactMatcher::new([], match_on.phone_region),
             created_index: HashMap::new(),
             update_index: HashMap::new(),
             now_ms,

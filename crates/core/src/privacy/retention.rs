@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::calendar::{CivilDate, DAY_MS};
+use crate::date::{CivilDate, DAY_MS};
 
 /// What a rule does to a matching record. `Erase` is the stronger one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -104,7 +104,10 @@ pub fn preview(
     facts: &[RecordFacts],
     now_ms: i64,
 ) -> Vec<RetentionCandidate> {
-    let today = CivilDate::from_unix_ms(now_ms, 0);
+    // A clock outside years 1–9999 is broken: nothing is due.
+    let Ok(today) = CivilDate::from_unix_ms(now_ms, 0) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for fact in facts.iter().filter(|f| !f.on_hold) {
         let mut best: Option<(RetentionAction, RetentionReason)> = None;
@@ -137,8 +140,14 @@ fn matches(
     today: CivilDate,
     now_ms: i64,
 ) -> Option<RetentionReason> {
-    let months_since =
-        |ms: i64, months: u32| CivilDate::from_unix_ms(ms, 0).add_months(months) <= today;
+    // A time outside years 1–9999, or a period ending after 9999, has not
+    // passed yet.
+    let months_since = |ms: i64, months: u32| {
+        CivilDate::from_unix_ms(ms, 0)
+            .ok()
+            .and_then(|d| d.add_months(months))
+            .is_some_and(|d| d <= today)
+    };
     match condition {
         RetentionCondition::InactiveForMonths { months } => {
             let since_ms = fact
@@ -166,8 +175,11 @@ fn matches(
 mod tests {
     use super::*;
 
-    fn ms(y: i32, m: u8, d: u8) -> i64 {
-        CivilDate::new(y, m, d).unwrap().start_unix_ms(0)
+    fn ms(y: u16, m: u8, d: u8) -> i64 {
+        CivilDate::from_ymd(y, m, d)
+            .unwrap()
+            .start_unix_ms(0)
+            .unwrap()
     }
 
     fn fact(n: u128, record_type: &str, last: Option<i64>) -> RecordFacts {

@@ -11,9 +11,9 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::calendar::{CivilDate, DAY_MS};
 use super::consent::Actor;
 use super::processing::Controller;
+use crate::date::{CivilDate, DAY_MS};
 
 /// Record namespace of incidents.
 pub const BREACH_NAMESPACE: &str = "breach";
@@ -142,9 +142,12 @@ pub enum DraftLanguage {
 
 /// `"2026-11-23 14:05 UTC"`.
 pub fn format_utc(ms: i64) -> String {
-    let date = CivilDate::from_unix_ms(ms, 0);
     let minutes = ms.rem_euclid(DAY_MS) / 60_000;
-    format!("{date} {:02}:{:02} UTC", minutes / 60, minutes % 60)
+    match CivilDate::from_unix_ms(ms, 0) {
+        Ok(date) => format!("{date} {:02}:{:02} UTC", minutes / 60, minutes % 60),
+        // Outside years 1–9999: a corrupt timestamp, shown as it is.
+        Err(_) => format!("{ms} ms since 1970-01-01 UTC"),
+    }
 }
 
 fn or_unknown(text: &str, lang: DraftLanguage) -> &str {

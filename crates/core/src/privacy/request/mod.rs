@@ -21,8 +21,9 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::calendar::{CivilDate, WorkingCalendar};
+use super::calendar::WorkingCalendar;
 use super::consent::Actor;
+use crate::date::CivilDate;
 
 /// Record namespace of data-subject requests.
 pub const REQUEST_NAMESPACE: &str = "privacy_request";
@@ -94,13 +95,16 @@ pub enum Period {
 }
 
 impl Period {
-    /// The last day of the period starting the day after `from`.
+    /// The last day of the period starting the day after `from`. A period
+    /// that would end after year 9999 ends on [`CivilDate::MAX`]: as good as
+    /// never for a deadline.
     pub fn after(self, from: CivilDate, calendar: &WorkingCalendar) -> CivilDate {
         match self {
             Period::Months(n) => from.add_months(n),
             Period::Days(n) => from.add_days(i64::from(n)),
             Period::WorkingDays(n) => calendar.add_working_days(from, n),
         }
+        .unwrap_or(CivilDate::MAX)
     }
 }
 

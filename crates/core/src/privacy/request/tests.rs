@@ -1,7 +1,7 @@
 use super::*;
 
-fn d(y: i32, m: u8, day: u8) -> CivilDate {
-    CivilDate::new(y, m, day).unwrap()
+fn d(y: u16, m: u8, day: u8) -> CivilDate {
+    CivilDate::from_ymd(y, m, day).unwrap()
 }
 
 fn request(jurisdiction: Jurisdiction, received_on: CivilDate) -> SubjectRequest {
