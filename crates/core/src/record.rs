@@ -174,6 +174,7 @@ mod tests {
                 "audit",
                 "breach",
                 "processing_activity",
+                "retention_rule",
             ]
         );
         let mut unique = ALL_NAMESPACES.to_vec();
