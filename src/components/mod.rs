@@ -1,4 +1,5 @@
 pub mod busy;
+pub mod consent_panel;
 pub mod contact_form;
 pub mod contact_list;
 pub mod contact_privacy;
@@ -7,6 +8,9 @@ pub mod import_mapping;
 pub mod import_result;
 pub mod passphrase_choice;
 pub mod passphrase_field;
+pub mod privacy_filter;
+pub mod privacy_labels;
+pub mod restriction_panel;
 pub mod strength_meter;
 pub mod sync_panel;
 pub mod timeline;

@@ -3,6 +3,7 @@
 use crate::components::contact_form::ContactForm;
 use crate::components::contact_list::ContactList;
 use crate::components::export_panel::ExportPanel;
+use crate::components::privacy_filter::{ListPrivacy, ListPrivacyFilters};
 use crate::components::sync_panel::SyncBanners;
 use crate::state::use_app;
 use coffer_core::i18n::{Msg, fill};
@@ -22,6 +23,7 @@ pub fn ContactsPage() -> impl IntoView {
     let query = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<Editing>);
     let search_ref = NodeRef::<leptos::html::Input>::new();
+    ListPrivacy::provide();
 
     // "/" jumps to the search box, as in most web apps.
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -72,6 +74,7 @@ pub fn ContactsPage() -> impl IntoView {
                         aria-controls="contact-results"
                         bind:value=query/>
                 </div>
+                <ListPrivacyFilters/>
                 <ContactList query=query editing=editing/>
                 <ExportPanel query=query/>
             </section>
