@@ -105,3 +105,21 @@ pub fn ListPrivacyFilters() -> impl IntoView {
         </div>
     }
 }
+
+thread_local! {
+    /// A contact another page asked the contacts page to open.
+    static TO_OPEN: std::cell::Cell<Option<Uuid>> = const { std::cell::Cell::new(None) };
+}
+
+/// Goes to the contacts page with contact `id` open in the editor.
+pub fn open_contact(state: &AppState, id: Uuid) {
+    TO_OPEN.with(|c| c.set(Some(id)));
+    state
+        .phase
+        .set(crate::state::Phase::Unlocked(crate::state::View::Contacts));
+}
+
+/// The contact to open when the contacts page starts, if one was asked for.
+pub fn take_contact_to_open() -> Option<Uuid> {
+    TO_OPEN.with(std::cell::Cell::take)
+}

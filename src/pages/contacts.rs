@@ -21,7 +21,9 @@ pub enum Editing {
 pub fn ContactsPage() -> impl IntoView {
     let state = use_app();
     let query = RwSignal::new(String::new());
-    let editing = RwSignal::new(None::<Editing>);
+    let editing = RwSignal::new(
+        crate::components::privacy_filter::take_contact_to_open().map(Editing::Existing),
+    );
     let search_ref = NodeRef::<leptos::html::Input>::new();
     ListPrivacy::provide();
 

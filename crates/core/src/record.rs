@@ -175,6 +175,7 @@ mod tests {
                 "breach",
                 "processing_activity",
                 "retention_rule",
+                "privacy_settings",
             ]
         );
         let mut unique = ALL_NAMESPACES.to_vec();

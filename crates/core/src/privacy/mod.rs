@@ -46,7 +46,7 @@ pub mod retention;
 
 /// Every record namespace this module stores, each a record type of its own
 /// (listed in [`crate::record::ALL_NAMESPACES`] too).
-pub const NAMESPACES: [&str; 7] = [
+pub const NAMESPACES: [&str; 8] = [
     consent::CONSENT_NAMESPACE,
     request::REQUEST_NAMESPACE,
     erasure::TOMBSTONE_NAMESPACE,
@@ -54,6 +54,7 @@ pub const NAMESPACES: [&str; 7] = [
     breach::BREACH_NAMESPACE,
     processing::PROCESSING_NAMESPACE,
     records::RETENTION_NAMESPACE,
+    records::PRIVACY_SETTINGS_NAMESPACE,
 ];
 
 pub use anonymise::{AnonymiseError, Anonymised, anonymise_contact, contact_field_class};
@@ -63,7 +64,7 @@ pub use consent::{
 };
 pub use erasure::{ErasureCause, ErasureTombstone};
 pub use listing::{ContactFilter, STANDARD_PURPOSES, purpose_code, purpose_from_code};
-pub use records::{RETENTION_NAMESPACE, RetentionPolicy};
+pub use records::{PrivacySettings, RETENTION_NAMESPACE, RetentionPolicy};
 pub use request::{DeadlineRules, Jurisdiction, RequestKind, SubjectRequest, Urgency};
 pub use restriction::{Decision, Inclusion, Operation, Restriction, decide};
 pub use retention::{RecordFacts, RetentionAction, RetentionCandidate, RetentionRule};

@@ -6,12 +6,17 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::consent::{CONSENT_NAMESPACE, ConsentEntry};
-use super::request::{REQUEST_NAMESPACE, SubjectRequest};
+use super::request::{ClockRule, DeadlineRules, Period, REQUEST_NAMESPACE, SubjectRequest};
 use super::retention::{RetentionAction, RetentionCondition, RetentionRule};
 use crate::record::impl_record;
 
 /// Record namespace of retention policies.
 pub const RETENTION_NAMESPACE: &str = "retention_rule";
+/// Record namespace of the one [`PrivacySettings`] record.
+pub const PRIVACY_SETTINGS_NAMESPACE: &str = "privacy_settings";
+/// The id of the vault's [`PrivacySettings`]: fixed, so every device edits
+/// the same record ("privacy settings" in ASCII).
+pub const PRIVACY_SETTINGS_ID: Uuid = Uuid::from_u128(0x7072_6976_6163_7920_7365_7474_696e_6773);
 
 impl_record!(ConsentEntry, CONSENT_NAMESPACE, {
     id: Public,
@@ -88,6 +93,62 @@ impl_record!(RetentionPolicy, RETENTION_NAMESPACE, {
     created_ms: Public,
 });
 
+/// Privacy settings shared by every device of the vault: the response
+/// clocks of data-subject requests (PIPL's is the user's choice).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrivacySettings {
+    pub id: Uuid,
+    pub deadlines: DeadlineRules,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        PrivacySettings {
+            id: PRIVACY_SETTINGS_ID,
+            deadlines: DeadlineRules::default(),
+        }
+    }
+}
+
+impl PrivacySettings {
+    /// The PIPL clock in working days, when it is counted in working days.
+    pub fn pipl_working_days(&self) -> Option<u32> {
+        match self.deadlines.pipl.base {
+            Period::WorkingDays(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Sets the PIPL clock to `days` working days (1..=90), with an
+    /// extension of as many again.
+    pub fn set_pipl_working_days(&mut self, days: u32) {
+        let days = days.clamp(1, 90);
+        self.deadlines.pipl = ClockRule {
+            base: Period::WorkingDays(days),
+            max_extension: Some(Period::WorkingDays(days)),
+        };
+    }
+}
+
+impl_record!(PrivacySettings, PRIVACY_SETTINGS_NAMESPACE, {
+    id: Public,
+    deadlines: Public,
+});
+
+/// The register as listed: open requests first, most urgent (earliest
+/// deadline) first, then closed ones by deadline.
+pub fn register_order(requests: &mut [SubjectRequest], rules: &DeadlineRules) {
+    requests.sort_by_key(|r| {
+        (
+            r.status.is_closed(),
+            r.deadline(rules),
+            r.received_on,
+            r.id,
+        )
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +208,46 @@ mod tests {
         assert_fields_classified(&consent());
         assert_fields_classified(&request());
         assert_fields_classified(&policy());
+        assert_fields_classified(&PrivacySettings::default());
+    }
+
+    #[test]
+    fn pipl_clock_is_configurable_and_bounded() {
+        let mut settings = PrivacySettings::default();
+        assert_eq!(settings.pipl_working_days(), Some(15));
+        settings.set_pipl_working_days(10);
+        assert_eq!(settings.pipl_working_days(), Some(10));
+        settings.set_pipl_working_days(0);
+        assert_eq!(settings.pipl_working_days(), Some(1));
+        let mut r = request();
+        r.jurisdiction = Jurisdiction::Pipl;
+        // Received Saturday 2026-01-31: one working day later is Monday.
+        assert_eq!(
+            r.deadline(&settings.deadlines),
+            CivilDate::from_ymd(2026, 2, 2).unwrap()
+        );
+        assert_eq!(
+            PrivacySettings::from_json(&settings.to_json()).unwrap(),
+            settings
+        );
+    }
+
+    #[test]
+    fn open_requests_come_first_by_deadline() {
+        let rules = DeadlineRules::default();
+        let mut late = request();
+        late.id = Uuid::from_u128(20);
+        late.received_on = CivilDate::from_ymd(2026, 3, 1).unwrap();
+        let mut ccpa = request();
+        ccpa.id = Uuid::from_u128(21);
+        ccpa.jurisdiction = Jurisdiction::Ccpa; // 2026-03-17, after the GDPR one
+        let mut closed = request();
+        closed.id = Uuid::from_u128(22);
+        closed.status = RequestStatus::Completed;
+        let mut list = vec![late, closed, ccpa, request()];
+        register_order(&mut list, &rules);
+        let ids: Vec<u128> = list.iter().map(|r| r.id.as_u128()).collect();
+        assert_eq!(ids, [7, 21, 20, 22]);
     }
 
     #[test]
