@@ -570,3 +570,41 @@ pub async fn pull(
         text.len(),
     ))
 }
+
+// ---- the keyring (record and backup keys, wrapped; no history) ----
+
+#[derive(Deserialize)]
+struct KeyEntries {
+    entries: Vec<String>,
+}
+
+/// Stores keyring entries on the server (all or none).
+pub async fn put_keys(token: &str, entries: &[Vec<u8>]) -> Result<(), ApiError> {
+    let body = json!({ "entries": entries.iter().map(|e| b64(e)).collect::<Vec<_>>() });
+    expect_empty(send(authed(Request::put("/api/keys"), token).json(&body)).await?).await
+}
+
+/// The record key entries the server holds for `ids`.
+pub async fn lookup_keys(token: &str, ids: &[Uuid]) -> Result<Vec<Vec<u8>>, ApiError> {
+    let found: KeyEntries = post_json(
+        "/api/keys/lookup",
+        Some(token),
+        &json!({ "ids": ids.iter().map(Uuid::to_string).collect::<Vec<_>>() }),
+    )
+    .await?;
+    found.entries.iter().map(|e| unb64("entries", e)).collect()
+}
+
+/// Every backup key entry the server holds.
+pub async fn backup_keys(token: &str) -> Result<Vec<Vec<u8>>, ApiError> {
+    let found: KeyEntries =
+        decode(send(authed(Request::get("/api/keys/backups"), token).build()).await?).await?;
+    found.entries.iter().map(|e| unb64("entries", e)).collect()
+}
+
+/// Deletes one keyring entry on the server for good (`kind`: "record" or
+/// "backup"); succeeds whether or not it was there.
+pub async fn delete_key(token: &str, kind: &str, id: Uuid) -> Result<(), ApiError> {
+    let path = format!("/api/keys/{kind}/{id}");
+    expect_empty(send(authed(Request::delete(&path), token).build()).await?).await
+}

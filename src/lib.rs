@@ -15,6 +15,7 @@ pub mod components;
 pub mod download;
 pub mod idle;
 pub mod import_job;
+pub mod keys;
 pub mod pages;
 pub mod pwa;
 pub mod state;

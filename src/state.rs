@@ -154,6 +154,21 @@ impl RecordSet {
         self.by_namespace.get(namespace).into_iter().flatten()
     }
 
+    /// Records that belong to one contact alone (their `contact_id` names
+    /// it): consent entries, requests about them. Erasure deletes these.
+    pub fn owned_by_contact(&self, contact: Uuid) -> Vec<(&'static str, Uuid)> {
+        let wanted = contact.to_string();
+        self.by_namespace
+            .iter()
+            .flat_map(|(namespace, records)| {
+                records
+                    .iter()
+                    .filter(|(_, json)| json["contact_id"].as_str() == Some(wanted.as_str()))
+                    .map(|(id, _)| (*namespace, *id))
+            })
+            .collect()
+    }
+
     pub fn count(&self, namespace: &str) -> usize {
         self.by_namespace.get(namespace).map_or(0, HashMap::len)
     }

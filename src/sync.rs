@@ -16,13 +16,16 @@ use std::rc::Rc;
 
 use coffer_core::contact::Contact;
 use coffer_core::i18n::Msg;
+use coffer_core::privacy::consent::Actor;
+use coffer_core::privacy::erasure::{ErasureCause, ErasureTombstone, TOMBSTONE_NAMESPACE};
 use coffer_core::record::{
     ACCOUNT_NAMESPACE, ACTIVITY_NAMESPACE, COMPANY_NAMESPACE, CONTACT_NAMESPACE, DEAL_NAMESPACE,
     FIELD_DEF_NAMESPACE, PIPELINE_NAMESPACE, Record, TASK_NAMESPACE, TICKET_NAMESPACE,
 };
-use coffer_crypto::VaultKey;
+use coffer_crypto::{CryptoError, KeyKind, Keyring, VaultKey, WrappedKey};
 use coffer_sync::{
-    Action, CryptoCodec, DeviceId, Doc, Engine, Event, Hlc, StoredRecord, SyncState,
+    Action, Codec, CryptoCodec, DeviceId, Doc, Engine, Event, Hlc, KeyringCodec, StoredRecord,
+    SyncState,
 };
 use futures::StreamExt;
 use futures::channel::{mpsc, oneshot};
@@ -31,15 +34,17 @@ use leptos::task::spawn_local;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeSet;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use zeroize::Zeroize;
 
 use crate::api::{self, ApiError, SessionToken};
+use crate::keys::{self, LocalKeyring};
 use crate::state::{AppState, ContactBook, RecordSet};
 use crate::store::{Db, MetaKey};
-use crate::vault::{self, VaultError};
+use crate::vault::{self, PerRecord, VaultError};
 
 /// The server collection contacts sync through (the envelope namespace).
 pub const COLLECTION: &str = CONTACT_NAMESPACE;
@@ -70,7 +75,45 @@ const PROBE_MS: u32 = 2_000;
 /// How long to wait before retrying after the server refused a request.
 const RETRY_MS: u32 = 5_000;
 
-type RecordEngine = Engine<CryptoCodec<Rc<VaultKey>>>;
+type RecordEngine = Engine<LaneCodec>;
+
+/// Keys sent or looked up per request (the server's limit).
+const KEYS_PER_REQUEST: usize = 1_000;
+
+/// How a lane's records are sealed: contacts each under their own key (so
+/// erasing one crypto-shreds it), everything else under the vault key.
+enum LaneCodec {
+    Vault(CryptoCodec<Rc<VaultKey>>),
+    PerRecord(KeyringCodec<Rc<VaultKey>, Rc<RefCell<Keyring>>>),
+}
+
+impl Codec for LaneCodec {
+    type Error = CryptoError;
+
+    fn seal(
+        &self,
+        record_id: Uuid,
+        revision: u64,
+        doc_json: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
+        match self {
+            LaneCodec::Vault(c) => c.seal(record_id, revision, doc_json),
+            LaneCodec::PerRecord(c) => c.seal(record_id, revision, doc_json),
+        }
+    }
+
+    fn open(&self, record_id: Uuid, envelope: &[u8]) -> Result<(u64, Vec<u8>), CryptoError> {
+        match self {
+            LaneCodec::Vault(c) => c.open(record_id, envelope),
+            LaneCodec::PerRecord(c) => c.open(record_id, envelope),
+        }
+    }
+}
+
+/// Whether records of `namespace` have their own keys.
+fn per_record(namespace: &str) -> bool {
+    namespace == CONTACT_NAMESPACE
+}
 
 /// The account this device syncs with: kept sealed in the vault, never in
 /// plain storage. The account's user key is the vault key itself.
@@ -135,6 +178,8 @@ enum Job {
     Engine(usize, Event),
     /// Local edits in lane `.0`; the reply comes once they are on disk.
     Edit(usize, Vec<Event>, oneshot::Sender<Result<(), VaultError>>),
+    /// Erase a contact everywhere (crypto-shredding); replies when done here.
+    Erase(Uuid, ErasureCause, oneshot::Sender<Result<(), VaultError>>),
     AcceptRestored,
     Retry,
 }
@@ -163,6 +208,12 @@ pub struct Syncer {
     lanes: Vec<Lane>,
     db: Rc<Db>,
     key: Rc<VaultKey>,
+    /// Each contact's own key (see `keys.rs`).
+    keyring: Rc<RefCell<Keyring>>,
+    /// Record keys the server does not hold yet.
+    unsent_keys: Rc<RefCell<BTreeSet<Uuid>>>,
+    /// Erased records whose key the server may still hold.
+    undeleted_keys: Rc<RefCell<BTreeSet<Uuid>>>,
     device: DeviceId,
     link: RefCell<Option<AccountLink>>,
     jobs: mpsc::UnboundedSender<Job>,
@@ -311,12 +362,22 @@ impl Syncer {
         key: Rc<VaultKey>,
         device: DeviceId,
         starts: Vec<LaneStart>,
+        local_keys: LocalKeyring,
     ) -> Result<Rc<Syncer>, VaultError> {
+        let keyring = Rc::new(RefCell::new(local_keys.keyring));
         let mut lanes = Vec::with_capacity(starts.len());
         let mut book = None;
         let mut records = RecordSet::default();
         for start in starts {
-            let codec = CryptoCodec::new(key.clone(), start.namespace)?;
+            let codec = if per_record(start.namespace) {
+                LaneCodec::PerRecord(KeyringCodec::new(
+                    key.clone(),
+                    keyring.clone(),
+                    start.namespace,
+                )?)
+            } else {
+                LaneCodec::Vault(CryptoCodec::new(key.clone(), start.namespace)?)
+            };
             let mut engine = Engine::resume(device, codec, start.records, start.sync_state);
             engine.set_max_batch(PUSH_BATCH);
             let docs = engine.records().iter();
@@ -346,6 +407,9 @@ impl Syncer {
             lanes,
             db,
             key,
+            keyring,
+            unsent_keys: Rc::new(RefCell::new(local_keys.unsent)),
+            undeleted_keys: Rc::new(RefCell::new(local_keys.undeleted)),
             device,
             link: RefCell::new(None),
             jobs,
@@ -402,6 +466,7 @@ impl Syncer {
     fn went_online(self: &Rc<Self>) {
         self.state.sync_status.update(|s| s.online = true);
         self.open_events();
+        self.delete_erased_keys();
         self.to_every_lane(|| Event::Online);
     }
 
@@ -582,6 +647,10 @@ impl Syncer {
                     let _ = self.run(lane, actions).await;
                 }
                 Job::Edit(lane, events, reply) => {
+                    if let Err(e) = self.ensure_keys(lane, &events).await {
+                        let _ = reply.send(Err(e));
+                        continue;
+                    }
                     let mut actions = Vec::new();
                     {
                         let mut engine = self.lanes[lane].engine.borrow_mut();
@@ -592,8 +661,16 @@ impl Syncer {
                     let result = self.run(lane, actions).await;
                     let _ = reply.send(result);
                 }
+                Job::Erase(id, cause, reply) => {
+                    let _ = reply.send(self.erase_here(id, cause).await);
+                }
                 Job::AcceptRestored => {
                     self.state.sync_status.update(|s| s.problem = None);
+                    // A server restored from a backup may hold keys of
+                    // records erased since: delete them again.
+                    let erased: Vec<Uuid> = self.keyring.borrow().erased_ids().collect();
+                    self.undeleted_keys.borrow_mut().extend(erased);
+                    self.delete_erased_keys();
                     for lane in 0..self.lanes.len() {
                         let actions = self.lanes[lane]
                             .engine
@@ -678,9 +755,32 @@ impl Syncer {
         if stores.is_empty() {
             return Ok(());
         }
-        let batch = std::mem::take(stores);
-        let refs: Vec<(Uuid, &StoredRecord)> = batch.iter().map(|(id, r)| (*id, r)).collect();
-        if let Err(e) = vault::store_synced(&self.db, &self.key, namespace, &refs).await {
+        let mut batch = std::mem::take(stores);
+        let sealed = if per_record(namespace) {
+            let keyring = self.keyring.borrow();
+            // A placeholder for a revision that could not be opened (an
+            // erased record's) holds nothing and has no key to seal with.
+            batch.retain(|(id, r)| {
+                !(r.doc.fields().is_empty() && keyring.entry(KeyKind::Record, *id).is_none())
+            });
+            let refs: Vec<(Uuid, &StoredRecord)> = batch.iter().map(|(id, r)| (*id, r)).collect();
+            vault::seal_synced(
+                &PerRecord {
+                    vault: &self.key,
+                    keyring: &keyring,
+                },
+                namespace,
+                &refs,
+            )
+        } else {
+            let refs: Vec<(Uuid, &StoredRecord)> = batch.iter().map(|(id, r)| (*id, r)).collect();
+            vault::seal_synced(&*self.key, namespace, &refs)
+        };
+        let stored = match sealed {
+            Ok(sealed) => vault::put_sealed(&self.db, namespace, &sealed).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = stored {
             self.state
                 .sync_status
                 .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string())));
@@ -705,7 +805,132 @@ impl Syncer {
                 }
             });
         }
+        if namespace == TOMBSTONE_NAMESPACE {
+            // Another device erased these: do the same here.
+            for (_, record) in &batch {
+                let tombstone: Option<ErasureTombstone> = json_from_doc(Uuid::nil(), &record.doc)
+                    .and_then(|json| serde_json::from_value(json).ok());
+                if let Some(t) = tombstone.filter(|t| t.record_type == CONTACT_NAMESPACE)
+                    && !self.keyring.borrow().is_erased(t.record_id)
+                {
+                    self.shred(t.record_id).await?;
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// Makes keys for new contacts before their first edit is sealed, and
+    /// stores them (marked unsent) before anything else happens.
+    async fn ensure_keys(&self, lane: usize, events: &[Event]) -> Result<(), VaultError> {
+        if !per_record(self.lanes[lane].namespace) {
+            return Ok(());
+        }
+        let ids = events.iter().filter_map(|e| match e {
+            Event::Edit { record_id, .. } => Some(*record_id),
+            _ => None,
+        });
+        let created = keys::ensure_record_keys(&mut self.keyring.borrow_mut(), &self.key, ids)?;
+        if created.is_empty() {
+            return Ok(());
+        }
+        keys::store(&self.db, &created, true).await?;
+        self.unsent_keys
+            .borrow_mut()
+            .extend(created.iter().map(WrappedKey::id));
+        Ok(())
+    }
+
+    /// Erases a contact everywhere: a tombstone (ids and times only) that
+    /// syncs to every device, then the contact and its key are destroyed
+    /// here and the key is deleted on the server. Every copy of the
+    /// contact's envelopes (server history, other devices' stores, backup
+    /// files) is then unreadable: no key that remains opens them.
+    pub async fn erase_contact(&self, id: Uuid, cause: ErasureCause) -> Result<(), VaultError> {
+        let (reply, done) = oneshot::channel();
+        self.send(Job::Erase(id, cause, reply));
+        done.await
+            .map_err(|_| VaultError::Encoding("sync stopped".into()))?
+    }
+
+    async fn erase_here(self: &Rc<Self>, id: Uuid, cause: ErasureCause) -> Result<(), VaultError> {
+        let tombstone = ErasureTombstone {
+            record_type: CONTACT_NAMESPACE.into(),
+            record_id: id,
+            erased_ms: vault::now_ms(),
+            erased_by: Actor {
+                user_id: Uuid::nil(),
+                device_id: Uuid::from_bytes(self.device.0),
+            },
+            cause,
+        };
+        let lane = self.lane_of(TOMBSTONE_NAMESPACE)?;
+        let actions = self.lanes[lane].engine.borrow_mut().handle(Event::Edit {
+            record_id: id,
+            changes: record_fields(&tombstone),
+            now_ms: now_ms(),
+        });
+        // Storing the tombstone shreds the contact (see `flush`).
+        self.run(lane, actions).await
+    }
+
+    /// Destroys a contact and its key on this device, and its key on the
+    /// server (now, or on the next connection).
+    async fn shred(&self, id: Uuid) -> Result<(), VaultError> {
+        if let Ok(lane) = self.lane_of(CONTACT_NAMESPACE) {
+            self.lanes[lane].engine.borrow_mut().forget(id);
+        }
+        self.state.book.update(|book| book.remove(id));
+        // Records that belong to the person alone go with them.
+        let owned: Vec<(&'static str, Uuid)> = self
+            .state
+            .records
+            .with_untracked(|set| set.owned_by_contact(id));
+        let erasure = self.keyring.borrow_mut().erase(id);
+        keys::store_erasure(&self.db, id, &erasure.shredded_backups).await?;
+        self.db.delete_record(CONTACT_NAMESPACE, id).await?;
+        self.undeleted_keys.borrow_mut().insert(id);
+        for (namespace, owned_id) in owned {
+            if let Ok(lane) = self.lane_of(namespace) {
+                self.send(Job::Engine(
+                    lane,
+                    Event::Delete {
+                        record_id: owned_id,
+                        now_ms: now_ms(),
+                    },
+                ));
+            }
+        }
+        self.delete_erased_keys();
+        Ok(())
+    }
+
+    /// Deletes erased records' keys on the server (and, after an erasure,
+    /// every backup key it holds: those backups can no longer be restored).
+    fn delete_erased_keys(&self) {
+        let Some(token) = self.token() else { return };
+        let pending: Vec<Uuid> = self.undeleted_keys.borrow().iter().copied().collect();
+        if pending.is_empty() || !self.state.sync_status.with_untracked(|s| s.online) {
+            return;
+        }
+        let db = self.db.clone();
+        let undeleted = self.undeleted_keys.clone();
+        spawn_local(async move {
+            if let Ok(backups) = api::backup_keys(&token).await {
+                for entry in backups {
+                    if let Ok(entry) = WrappedKey::from_bytes(&entry) {
+                        let _ = api::delete_key(&token, "backup", entry.id()).await;
+                    }
+                }
+            }
+            for id in pending {
+                if api::delete_key(&token, "record", id).await.is_ok()
+                    && keys::mark_deleted(&db, id).await.is_ok()
+                {
+                    undeleted.borrow_mut().remove(&id);
+                }
+            }
+        });
     }
 
     fn token(&self) -> Option<String> {
@@ -740,7 +965,16 @@ impl Syncer {
         let this = self.clone();
         let collection = self.lanes[lane].namespace;
         spawn_local(async move {
-            let result = api::push(&token, collection, &items).await;
+            // A record's key reaches the server before any revision of it.
+            let keys_sent = if per_record(collection) {
+                this.send_unsent_keys(&token).await
+            } else {
+                Ok(())
+            };
+            let result = match keys_sent {
+                Ok(()) => api::push(&token, collection, &items).await,
+                Err(e) => Err(e),
+            };
             this.end_request(lane);
             match result {
                 Ok(response) => this.send(Job::Engine(lane, Event::Pushed(response))),
@@ -755,13 +989,103 @@ impl Syncer {
         let this = self.clone();
         let collection = self.lanes[lane].namespace;
         spawn_local(async move {
-            let result = api::pull(&token, collection, since, request).await;
+            let mut result = api::pull(&token, collection, since, request).await;
+            if per_record(collection)
+                && let Ok((page, _)) = &result
+                && let Err(e) = this.fetch_keys(&token, page).await
+            {
+                result = Err(e);
+            }
             this.end_request(lane);
             match result {
                 Ok((page, _bytes)) => this.send(Job::Engine(lane, Event::Pulled(page))),
                 Err(e) => this.request_failed(lane, e),
             }
         });
+    }
+
+    async fn send_unsent_keys(&self, token: &str) -> Result<(), ApiError> {
+        loop {
+            let batch: Vec<(Uuid, Vec<u8>)> = {
+                let keyring = self.keyring.borrow();
+                self.unsent_keys
+                    .borrow()
+                    .iter()
+                    .filter_map(|id| {
+                        keyring
+                            .entry(KeyKind::Record, *id)
+                            .map(|e| (*id, e.as_bytes().to_vec()))
+                    })
+                    .take(KEYS_PER_REQUEST)
+                    .collect()
+            };
+            if batch.is_empty() {
+                // Whatever is left has no key any more (erased).
+                self.unsent_keys.borrow_mut().clear();
+                return Ok(());
+            }
+            let entries: Vec<Vec<u8>> = batch.iter().map(|(_, e)| e.clone()).collect();
+            api::put_keys(token, &entries).await?;
+            let ids: Vec<Uuid> = batch.iter().map(|(id, _)| *id).collect();
+            let _ = keys::mark_sent(&self.db, &ids).await;
+            let mut unsent = self.unsent_keys.borrow_mut();
+            for id in &ids {
+                unsent.remove(id);
+            }
+        }
+    }
+
+    /// Fetches the keys of pulled records this device has no key for
+    /// (contacts created on another device), before the engine opens them.
+    async fn fetch_keys(
+        &self,
+        token: &str,
+        page: &coffer_sync::PullResponse,
+    ) -> Result<(), ApiError> {
+        let missing: Vec<Uuid> = {
+            let keyring = self.keyring.borrow();
+            let vault_key_id = self.key.key_id();
+            let mut ids: Vec<Uuid> = page
+                .entries
+                .iter()
+                .filter(|e| {
+                    coffer_crypto::Envelope::from_bytes(e.envelope.clone())
+                        .is_ok_and(|env| env.key_id() != vault_key_id)
+                        && keyring.entry(KeyKind::Record, e.record_id).is_none()
+                        && !keyring.is_erased(e.record_id)
+                })
+                .map(|e| e.record_id)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        for chunk in missing.chunks(KEYS_PER_REQUEST) {
+            let found = api::lookup_keys(token, chunk).await?;
+            let mut accepted = Vec::new();
+            {
+                let mut keyring = self.keyring.borrow_mut();
+                for bytes in found {
+                    // Only a record key for an id asked for; a key for an
+                    // erased record is refused by the keyring itself.
+                    let Ok(entry) = WrappedKey::from_bytes(&bytes) else {
+                        continue;
+                    };
+                    if entry.kind() == KeyKind::Record
+                        && chunk.contains(&entry.id())
+                        && keyring.insert(entry.clone()).is_ok()
+                    {
+                        accepted.push(entry);
+                    }
+                }
+            }
+            if let Err(e) = keys::store(&self.db, &accepted, false).await {
+                self.state
+                    .sync_status
+                    .update(|s| s.problem = Some(SyncProblem::Storage(e.to_string())));
+            }
+        }
+        Ok(())
     }
 
     fn request_failed(self: &Rc<Self>, lane: usize, error: ApiError) {

@@ -155,8 +155,59 @@ pub async fn change_passphrase(
     Ok(())
 }
 
+/// What seals and opens a namespace's records on this device: the vault
+/// key, or ([`PerRecord`]) each record's own key from the keyring.
+pub trait RecordKeys {
+    fn seal(&self, meta: &EnvelopeMeta, plaintext: &[u8]) -> Result<Envelope, CryptoError>;
+    fn open(
+        &self,
+        envelope: &Envelope,
+        namespace: &str,
+        id: Uuid,
+    ) -> Result<(coffer_crypto::Plaintext, u64), CryptoError>;
+}
+
+impl RecordKeys for VaultKey {
+    fn seal(&self, meta: &EnvelopeMeta, plaintext: &[u8]) -> Result<Envelope, CryptoError> {
+        coffer_crypto::seal(self, meta, plaintext)
+    }
+    fn open(
+        &self,
+        envelope: &Envelope,
+        namespace: &str,
+        id: Uuid,
+    ) -> Result<(coffer_crypto::Plaintext, u64), CryptoError> {
+        coffer_crypto::open(self, envelope, namespace, id)
+    }
+}
+
+/// Records sealed under their own keys (contacts): envelopes from before a
+/// record had its own key still open with the vault key.
+pub struct PerRecord<'a> {
+    pub vault: &'a VaultKey,
+    pub keyring: &'a coffer_crypto::Keyring,
+}
+
+impl RecordKeys for PerRecord<'_> {
+    fn seal(&self, meta: &EnvelopeMeta, plaintext: &[u8]) -> Result<Envelope, CryptoError> {
+        self.keyring.seal(self.vault, meta, plaintext)
+    }
+    fn open(
+        &self,
+        envelope: &Envelope,
+        namespace: &str,
+        id: Uuid,
+    ) -> Result<(coffer_crypto::Plaintext, u64), CryptoError> {
+        if envelope.key_id() == self.vault.key_id() {
+            coffer_crypto::open(self.vault, envelope, namespace, id)
+        } else {
+            self.keyring.open(self.vault, envelope, namespace, id)
+        }
+    }
+}
+
 fn open_record<T>(
-    key: &VaultKey,
+    key: &impl RecordKeys,
     namespace: &str,
     stored: &StoredRecord,
     parse: impl Fn(&[u8]) -> Result<T, String>,
@@ -172,7 +223,8 @@ fn open_record<T>(
         .ok_or_else(|| damaged(Damage::NotAnEnvelope("not a byte array".into())))?;
     let envelope =
         Envelope::from_bytes(bytes).map_err(|e| damaged(Damage::NotAnEnvelope(e.to_string())))?;
-    let (plaintext, revision) = coffer_crypto::open(key, &envelope, namespace, id)
+    let (plaintext, revision) = key
+        .open(&envelope, namespace, id)
         .map_err(|e| damaged(Damage::Crypto(e)))?;
     let value = parse(plaintext.as_bytes()).map_err(|e| damaged(Damage::Content(e)))?;
     Ok((value, revision))
@@ -184,7 +236,7 @@ fn open_record<T>(
 /// stored (a bare record) into a document, or `None` if it cannot.
 pub async fn load_synced(
     db: &Db,
-    key: &VaultKey,
+    key: &impl RecordKeys,
     namespace: &str,
     legacy: impl Fn(Uuid, &[u8]) -> Option<SyncRecord>,
     mut progress: impl FnMut(usize, usize),
@@ -229,11 +281,24 @@ pub async fn load_synced(
 /// clock reading, so a later state never reuses an earlier one's number.
 pub async fn store_synced(
     db: &Db,
-    key: &VaultKey,
+    key: &impl RecordKeys,
     namespace: &str,
     records: &[(Uuid, &SyncRecord)],
 ) -> Result<(), VaultError> {
-    let sealed = records
+    let sealed = seal_synced(key, namespace, records)?;
+    put_sealed(db, namespace, &sealed).await
+}
+
+/// Seals records of a synced collection (no I/O, so a borrowed keyring is
+/// not held across an await). The local envelope's revision is the
+/// document's newest clock reading, so a later state never reuses an
+/// earlier one's number.
+pub fn seal_synced(
+    key: &impl RecordKeys,
+    namespace: &str,
+    records: &[(Uuid, &SyncRecord)],
+) -> Result<Vec<(Uuid, Envelope)>, VaultError> {
+    records
         .iter()
         .map(|(id, record)| {
             let json =
@@ -241,14 +306,22 @@ pub async fn store_synced(
             let revision = record.doc.max_stamp().map_or(1, |s| s.wall_ms.max(1));
             Ok((*id, seal_json(key, namespace, *id, revision, &json)?))
         })
-        .collect::<Result<Vec<_>, VaultError>>()?;
+        .collect()
+}
+
+/// Stores sealed records in one transaction (all or nothing).
+pub async fn put_sealed(
+    db: &Db,
+    namespace: &str,
+    sealed: &[(Uuid, Envelope)],
+) -> Result<(), VaultError> {
     db.put_records(namespace, sealed.iter().map(|(id, e)| (*id, e.as_bytes())))
         .await?;
     Ok(())
 }
 
 fn seal_json(
-    key: &VaultKey,
+    key: &impl RecordKeys,
     namespace: &str,
     id: Uuid,
     revision: u64,
@@ -259,7 +332,7 @@ fn seal_json(
         record_id: id,
         revision,
     };
-    Ok(coffer_crypto::seal(key, &meta, json)?)
+    Ok(key.seal(&meta, json)?)
 }
 
 /// Seals a small private value of this device (the account session) under

@@ -261,23 +261,32 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
         });
     };
 
+    let on_erase = move |_| {
+        let Editing::Existing(id) = mode else {
+            return;
+        };
+        if !confirm_about(state, id, Msg::ConfirmErase) {
+            return;
+        }
+        let Some(sync) = state.sync() else { return };
+        spawn_local(async move {
+            match sync
+                .erase_contact(id, coffer_core::privacy::ErasureCause::UserDeleted)
+                .await
+            {
+                Ok(()) => {
+                    state.say(state.t(Msg::Erased));
+                    editing.set(None);
+                }
+                Err(e) => state.warn(error_text(&e, state.locale.get_untracked())),
+            }
+        });
+    };
     let on_delete = move |_| {
         let Editing::Existing(id) = mode else {
             return;
         };
-        let name = state
-            .book
-            .with_untracked(|b| {
-                b.entries
-                    .get(&id)
-                    .map(|c| c.display_name(state.settings.get_untracked().name_order))
-            })
-            .unwrap_or_default();
-        let question = fill(state.t(Msg::ConfirmDelete), &[("name", &name)]);
-        let confirmed = web_sys::window()
-            .and_then(|w| w.confirm_with_message(&question).ok())
-            .unwrap_or(false);
-        if !confirmed {
+        if !confirm_about(state, id, Msg::ConfirmDelete) {
             return;
         }
         let Some(sync) = state.sync() else { return };
@@ -434,6 +443,7 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                     <button type="button" on:click=move |_| editing.set(None)>{move || state.t(Msg::Cancel)}</button>
                     {matches!(mode, Editing::Existing(_)).then(|| view! {
                         <button type="button" class="danger" on:click=on_delete>{move || state.t(Msg::Delete)}</button>
+                        <button type="button" class="danger" on:click=on_erase>{move || state.t(Msg::Erase)}</button>
                     })}
                 </div>
             </form>
@@ -447,6 +457,22 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
             }}
         </section>
     }
+}
+
+/// Asks the user to confirm `question` (which names the contact as `{name}`).
+fn confirm_about(state: AppState, id: Uuid, question: Msg) -> bool {
+    let name = state
+        .book
+        .with_untracked(|b| {
+            b.entries
+                .get(&id)
+                .map(|c| c.display_name(state.settings.get_untracked().name_order))
+        })
+        .unwrap_or_default();
+    let question = fill(state.t(question), &[("name", &name)]);
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(&question).ok())
+        .unwrap_or(false)
 }
 
 /// The label a stored field name is shown with.

@@ -77,13 +77,18 @@ pub async fn open_vault(state: AppState) {
 
 async fn start_sync(state: AppState, db: &Rc<Db>, key: Rc<VaultKey>) -> Result<(), VaultError> {
     let device = sync::device_id(db).await?;
+    let local_keys = crate::keys::load(db).await?;
     let mut starts = Vec::new();
     let mut damaged = Vec::new();
     for namespace in sync::synced_namespaces() {
         let legacy = sync::legacy_contact(device);
+        let per_record = vault::PerRecord {
+            vault: &key,
+            keyring: &local_keys.keyring,
+        };
         let loaded = vault::load_synced(
             db,
-            &key,
+            &per_record,
             namespace,
             |id, bytes| {
                 (namespace == sync::COLLECTION)
@@ -110,8 +115,23 @@ async fn start_sync(state: AppState, db: &Rc<Db>, key: Rc<VaultKey>) -> Result<(
         });
     }
     state.damaged.set(damaged);
+    // Contacts from before per-record keys (or pulled from an older
+    // device) get their key now, so their next revision is sealed under it.
+    let mut local_keys = local_keys;
+    if let Some(contacts) = starts.iter().find(|s| s.namespace == sync::COLLECTION) {
+        let ids = contacts
+            .records
+            .iter()
+            .filter(|(_, r)| !r.doc.fields().is_empty())
+            .map(|(id, _)| *id);
+        let created = crate::keys::ensure_record_keys(&mut local_keys.keyring, &key, ids)?;
+        crate::keys::store(db, &created, true).await?;
+        local_keys
+            .unsent
+            .extend(created.iter().map(coffer_crypto::WrappedKey::id));
+    }
     let link = sync::load_link(db, &key).await?;
-    let syncer = Syncer::start(state, db.clone(), key, device, starts)?;
+    let syncer = Syncer::start(state, db.clone(), key, device, starts, local_keys)?;
     state.session.update_value(|s| {
         if let Some(s) = s {
             s.sync = Some(syncer.clone());

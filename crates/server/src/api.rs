@@ -20,6 +20,7 @@ use crate::MAX_BODY_BYTES;
 use crate::accounts;
 use crate::error::ApiError;
 use crate::factors;
+use crate::keys;
 use crate::metrics;
 use crate::ratelimit::{self, PerIp};
 use crate::sessions;
@@ -126,6 +127,10 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::post("/account/totp/disable", factors::disable),
         Endpoint::get("/account/ip-allowlist", factors::get_allowlist),
         Endpoint::put("/account/ip-allowlist", factors::put_allowlist),
+        Endpoint::put("/keys", keys::put),
+        Endpoint::post("/keys/lookup", keys::lookup),
+        Endpoint::get("/keys/backups", keys::backups),
+        Endpoint::delete("/keys/{kind}/{id}", keys::delete),
         Endpoint::post("/collections/{collection}/push", sync::push)
             .body_limit(sync::MAX_PUSH_BODY_BYTES),
         Endpoint::get("/collections/{collection}/pull", sync::pull),

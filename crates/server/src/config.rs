@@ -6,12 +6,16 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Runs the Coffer server: serves the built web app and its API.
 #[derive(Parser)]
 #[command(name = "coffer-server", version, about)]
 pub struct Config {
+    /// What to do instead of serving (operator commands).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on.
     #[arg(long, env = "COFFER_HOST", default_value = "127.0.0.1")]
     pub host: String,
@@ -22,7 +26,7 @@ pub struct Config {
 
     /// Directory for the server's data [default: $XDG_DATA_HOME/coffer, else
     /// $HOME/.local/share/coffer].
-    #[arg(long, env = "COFFER_DATA_DIR")]
+    #[arg(long, env = "COFFER_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
 
     /// Directory of the built web app (Trunk's output).
@@ -31,7 +35,12 @@ pub struct Config {
 
     /// Database URL, sqlite: or postgres: [default: the SQLite file
     /// <data-dir>/coffer.sqlite3].
-    #[arg(long, env = "COFFER_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "COFFER_DATABASE_URL",
+        hide_env_values = true,
+        global = true
+    )]
     pub database_url: Option<DatabaseUrl>,
 
     /// Log line format (logs go to stderr).
@@ -86,6 +95,29 @@ pub struct Config {
     /// tests).
     #[arg(long, env = "COFFER_SESSION_TTL_SECONDS", hide = true)]
     pub session_ttl_seconds: Option<u64>,
+}
+
+/// Operator commands on the database --data-dir / --database-url name.
+#[derive(Clone, Debug, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Writes a consistent, portable snapshot of the whole store (ciphertext
+    /// and the server's own secrets) to a new file; safe while the server
+    /// runs.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Checks a backup file and loads it into the database, all or
+    /// nothing. Stop the server first.
+    Restore {
+        /// The backup file to read.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace everything in a database that is not empty.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -287,6 +319,46 @@ mod tests {
             Config::try_parse_from(["coffer-server", "--sse-keepalive-seconds", "2"]).unwrap();
         assert_eq!(config.sse_keepalive_seconds, 2);
         assert!(Config::try_parse_from(["coffer-server", "--sse-keepalive-seconds", "0"]).is_err());
+    }
+
+    #[test]
+    fn backup_and_restore_take_the_database_flags_before_or_after() {
+        let config = Config::try_parse_from([
+            "coffer-server",
+            "backup",
+            "--out",
+            "/tmp/b.jsonl",
+            "--database-url",
+            "postgres://db/coffer",
+        ])
+        .unwrap();
+        assert_eq!(
+            config.command,
+            Some(Command::Backup {
+                out: "/tmp/b.jsonl".into()
+            })
+        );
+        assert_eq!(config.database_url.unwrap().scheme(), "postgres");
+        let config = Config::try_parse_from([
+            "coffer-server",
+            "--data-dir",
+            "/data",
+            "restore",
+            "--from",
+            "b.jsonl",
+            "--force",
+        ])
+        .unwrap();
+        assert_eq!(
+            config.command,
+            Some(Command::Restore {
+                from: "b.jsonl".into(),
+                force: true
+            })
+        );
+        assert_eq!(config.data_dir, Some(PathBuf::from("/data")));
+        assert!(Config::try_parse_from(["coffer-server", "restore"]).is_err());
+        assert!(Config::try_parse_from(["coffer-server", "backup"]).is_err());
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub enum ApiError {
     IpNotAllowed,
     #[error("no such session")]
     NoSuchSession,
+    #[error("key entry {index} is not a version-1 wrapped key of {len} bytes with kind 1 or 2")]
+    InvalidKeyEntry { index: usize, len: usize },
     #[error("invalid collection name: expected 1–32 characters of a–z, 0–9, _, . and -")]
     InvalidCollection,
     #[error("`record_id` must be a UUID: 32 hex digits, hyphenated or not")]
@@ -104,6 +106,7 @@ impl ApiError {
         "totp_enabled",
         "totp_not_set_up",
         "invalid_cidr",
+        "invalid_key_entry",
         "allowlist_excludes_you",
         "ip_not_allowed",
         "app_not_built",
@@ -139,6 +142,7 @@ impl ApiError {
             Self::TotpEnabled => "totp_enabled",
             Self::TotpNotSetUp => "totp_not_set_up",
             Self::InvalidCidr(_) => "invalid_cidr",
+            Self::InvalidKeyEntry { .. } => "invalid_key_entry",
             Self::AllowlistExcludesYou(_) => "allowlist_excludes_you",
             Self::IpNotAllowed => "ip_not_allowed",
             Self::AppNotBuilt => "app_not_built",
@@ -171,6 +175,7 @@ impl ApiError {
             | Self::DuplicateRecord
             | Self::InvalidQuery { .. }
             | Self::InvalidCidr(_)
+            | Self::InvalidKeyEntry { .. }
             | Self::AllowlistExcludesYou(_) => StatusCode::BAD_REQUEST,
             Self::TotpRequired | Self::TotpInvalid => StatusCode::UNAUTHORIZED,
             Self::TotpEnabled | Self::TotpNotSetUp => StatusCode::CONFLICT,
@@ -261,6 +266,7 @@ mod tests {
             ApiError::TotpEnabled,
             ApiError::TotpNotSetUp,
             ApiError::InvalidCidr(String::new()),
+            ApiError::InvalidKeyEntry { index: 0, len: 94 },
             ApiError::AllowlistExcludesYou(std::net::Ipv4Addr::LOCALHOST.into()),
             ApiError::IpNotAllowed,
             ApiError::NoSuchSession,
@@ -297,6 +303,7 @@ mod tests {
                 | ApiError::TotpEnabled
                 | ApiError::TotpNotSetUp
                 | ApiError::InvalidCidr(_)
+                | ApiError::InvalidKeyEntry { .. }
                 | ApiError::AllowlistExcludesYou(_)
                 | ApiError::IpNotAllowed
                 | ApiError::NoSuchSession

@@ -32,11 +32,13 @@
 pub mod accounts;
 pub mod api;
 pub mod app_files;
+pub mod backup;
 pub mod cidr;
 pub mod config;
 pub mod csp;
 pub mod error;
 pub mod factors;
+pub mod keys;
 pub mod login;
 pub mod metrics;
 pub mod ratelimit;

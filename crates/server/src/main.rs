@@ -2,18 +2,31 @@ use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use coffer_server::config::{Config, LogFormat};
+use coffer_server::config::{Command, Config, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = Config::parse();
+    let mut config = Config::parse();
     init_logging(config.log_format);
-    match coffer_server::run(config).await {
+    let result = match config.command.take() {
+        None => coffer_server::run(config).await.map_err(|e| e.to_string()),
+        Some(Command::Backup { out }) => coffer_server::backup::backup_command(&config, &out)
+            .await
+            .map(|summary| println!("backup written to {}: {summary}", out.display()))
+            .map_err(|e| e.to_string()),
+        Some(Command::Restore { from, force }) => {
+            coffer_server::backup::restore_command(&config, &from, force)
+                .await
+                .map(|summary| println!("restored {}: {summary}", from.display()))
+                .map_err(|e| e.to_string())
+        }
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // Plain, whatever the log format: this is what an operator reads
-            // when the server refuses to start.
+            // when the server refuses to start or a command fails.
             eprintln!("coffer-server: error: {error}");
             ExitCode::FAILURE
         }

@@ -287,7 +287,7 @@ fn announce(address: SocketAddr) {
 }
 
 /// The data dir holds only ciphertext, but nobody else needs to list it.
-fn create_private_dir(path: &Path) -> io::Result<()> {
+pub(crate) fn create_private_dir(path: &Path) -> io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]

@@ -19,11 +19,18 @@ use std::path::PathBuf;
 
 use crate::config::Database;
 
-pub use accounts::{AccountRecord, NewSession, SessionRow, TotpRow};
+pub use accounts::{AccountRecord, KeyEntry, NewSession, SessionRow, TotpRow};
 pub use revision::{
     AccountId, Assigned, ChainHead, Conflict, MAX_BLOB_BYTES, MAX_PULL_LIMIT, MAX_PUSH_ITEMS,
     PullEntry, PullPage, PushItem, PushOutcome, RecordHead,
 };
+
+/// The connection pool under a [`Store`], for code that works on whole
+/// tables ([`crate::backup`]) rather than through the store's operations.
+pub(crate) enum Pool<'a> {
+    Sqlite(&'a sqlx::SqlitePool),
+    Postgres(&'a sqlx::PgPool),
+}
 
 /// A handle to the database; cheap to clone (it wraps a connection pool).
 #[derive(Clone, Debug)]
@@ -86,6 +93,13 @@ impl Store {
             },
         };
         Ok(Self { backend })
+    }
+
+    pub(crate) fn pool(&self) -> Pool<'_> {
+        match &self.backend {
+            Backend::Sqlite(store) => Pool::Sqlite(store.pool()),
+            Backend::Postgres(store) => Pool::Postgres(store.pool()),
+        }
     }
 
     /// A round trip to the database, for health checks.
@@ -339,6 +353,46 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(store) => store.set_ip_allowlist(name, networks, now).await,
             Backend::Postgres(store) => store.set_ip_allowlist(name, networks, now).await,
+        }
+    }
+
+    /// Adds or replaces keyring entries, all or none.
+    pub async fn put_keys(
+        &self,
+        account: &str,
+        entries: &[KeyEntry],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.put_keys(account, entries, now).await,
+            Backend::Postgres(store) => store.put_keys(account, entries, now).await,
+        }
+    }
+
+    /// The stored entries of one kind: those with the given ids, or all.
+    pub async fn keys(
+        &self,
+        account: &str,
+        kind: u8,
+        ids: Option<&[[u8; 16]]>,
+    ) -> Result<Vec<Vec<u8>>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.keys(account, kind, ids).await,
+            Backend::Postgres(store) => store.keys(account, kind, ids).await,
+        }
+    }
+
+    /// Deletes one keyring entry for good (there is no history to keep a
+    /// copy); whether it existed.
+    pub async fn delete_key(
+        &self,
+        account: &str,
+        kind: u8,
+        id: &[u8; 16],
+    ) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.delete_key(account, kind, id).await,
+            Backend::Postgres(store) => store.delete_key(account, kind, id).await,
         }
     }
 

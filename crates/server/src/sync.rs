@@ -71,7 +71,7 @@ fn account_id(authed: &AuthedAccount) -> Result<AccountId, ApiError> {
     })
 }
 
-fn parse_record_id(text: &str) -> Result<[u8; 16], ApiError> {
+pub(crate) fn parse_record_id(text: &str) -> Result<[u8; 16], ApiError> {
     let hex: String = if text.len() == 36 {
         let bytes = text.as_bytes();
         if [8, 13, 18, 23].iter().any(|&i| bytes[i] != b'-') {

@@ -102,7 +102,7 @@ async fn restart_with_the_same_data_dir_keeps_the_database() {
     assert_eq!(server_meta(&db_path, "created_at").await, Some(created_at));
     assert_eq!(
         server_meta(&db_path, "schema_version").await.as_deref(),
-        Some("6")
+        Some("7")
     );
 }
 

@@ -601,3 +601,149 @@ async fn an_idle_event_stream_gets_keep_alive_comments_at_the_configured_interva
     assert!(started.elapsed() < Duration::from_secs(4));
     assert!(server.stop().success());
 }
+
+// ---- the keyring: entries without history ----
+
+/// A version-1 wrapped key's layout: version, kind, id, then 76 opaque bytes.
+fn key_entry(kind: u8, id: &str, fill: u8) -> Vec<u8> {
+    let id: Vec<u8> = (0..16)
+        .map(|i| {
+            let hex: String = id.chars().filter(|c| *c != '-').collect();
+            u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).unwrap()
+        })
+        .collect();
+    let mut entry = vec![1, kind];
+    entry.extend(id);
+    entry.resize(94, fill);
+    entry
+}
+
+async fn keyring_entries_are_stored_looked_up_and_deleted_for_good(setup: &Setup) {
+    let server = setup.start(&[]);
+    sign_up(&server, ALICE).await;
+    sign_up(&server, BOB).await;
+    let alice = log_in(&server, ALICE).await;
+    let bob = log_in(&server, BOB).await;
+    let key_a = key_entry(1, RECORD_A, 0xa1);
+    let key_b = key_entry(1, RECORD_B, 0xb1);
+    let backup = key_entry(2, RECORD_B, 0xcc);
+    let (status, body) = send(
+        &server,
+        Method::PUT,
+        "/api/keys",
+        Some(&alice),
+        Some(json!({ "entries": [b64(&key_a), b64(&key_b), b64(&backup)] })),
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+
+    let lookup = |token: String, ids: Vec<&'static str>| {
+        let server = &server;
+        async move {
+            let (status, body) = send(
+                server,
+                Method::POST,
+                "/api/keys/lookup",
+                Some(&token),
+                Some(json!({ "ids": ids })),
+            )
+            .await;
+            assert_eq!(status, 200, "{body}");
+            body["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(unb64)
+                .collect::<Vec<_>>()
+        }
+    };
+    // Only record keys answer a lookup, and only the account's own.
+    assert_eq!(
+        lookup(alice.clone(), vec![RECORD_A, RECORD_B]).await,
+        [key_a.clone(), key_b.clone()]
+    );
+    assert!(lookup(bob.clone(), vec![RECORD_A]).await.is_empty());
+    let (status, body) = send(
+        &server,
+        Method::GET,
+        "/api/keys/backups",
+        Some(&alice),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["entries"], json!([b64(&backup)]));
+
+    // Replacing an entry keeps one copy.
+    let rekeyed = key_entry(1, RECORD_A, 0xa2);
+    let (status, _) = send(
+        &server,
+        Method::PUT,
+        "/api/keys",
+        Some(&alice),
+        Some(json!({ "entries": [b64(&rekeyed)] })),
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(lookup(alice.clone(), vec![RECORD_A]).await, [rekeyed]);
+
+    // Deleting is final and idempotent; the other entries stay.
+    for _ in 0..2 {
+        let (status, body) = send(
+            &server,
+            Method::DELETE,
+            &format!("/api/keys/record/{RECORD_A}"),
+            Some(&alice),
+            None,
+        )
+        .await;
+        assert_eq!(status, 204, "{body}");
+    }
+    assert_eq!(
+        lookup(alice.clone(), vec![RECORD_A, RECORD_B]).await,
+        [key_b]
+    );
+
+    // Malformed entries are refused with the entry's position; nothing of
+    // that request is stored.
+    let mut short = key_entry(1, RECORD_A, 0xee);
+    short.pop();
+    let (status, body) = send(
+        &server,
+        Method::PUT,
+        "/api/keys",
+        Some(&alice),
+        Some(json!({ "entries": [b64(&key_entry(1, RECORD_A, 0xdd)), b64(&short)] })),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (400, "invalid_key_entry"), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("entry 1")
+    );
+    assert!(lookup(alice.clone(), vec![RECORD_A]).await.is_empty());
+    let (status, body) = send(
+        &server,
+        Method::PUT,
+        "/api/keys",
+        Some(&alice),
+        Some(json!({ "entries": [b64(&key_entry(3, RECORD_A, 0))] })),
+    )
+    .await;
+    assert_eq!((status, code(&body)), (400, "invalid_key_entry"));
+    let (status, body) = send(&server, Method::GET, "/api/keys/backups", None, None).await;
+    assert_eq!((status, code(&body)), (401, "unauthorized"));
+    assert!(server.stop().success());
+}
+
+#[tokio::test]
+async fn keyring_entries_are_stored_looked_up_and_deleted_for_good_on_sqlite() {
+    keyring_entries_are_stored_looked_up_and_deleted_for_good(&Setup::sqlite()).await;
+}
+
+#[tokio::test]
+async fn keyring_entries_are_stored_looked_up_and_deleted_for_good_on_postgres() {
+    keyring_entries_are_stored_looked_up_and_deleted_for_good(&Setup::postgres().await).await;
+}

@@ -3,8 +3,9 @@
 //! `coffer-crypto`.
 
 use core::borrow::Borrow;
+use core::cell::RefCell;
 
-use coffer_crypto::{CryptoError, Envelope, EnvelopeMeta, VaultKey};
+use coffer_crypto::{CryptoError, Envelope, EnvelopeMeta, Keyring, VaultKey};
 use uuid::Uuid;
 
 /// Turns a document's JSON into envelope bytes and back.
@@ -83,6 +84,70 @@ impl<K: Borrow<VaultKey>> Codec for CryptoCodec<K> {
     }
 }
 
+/// A codec for records that each have their own key in a [`Keyring`]
+/// (contacts, so that erasing one crypto-shreds every copy of it): seals
+/// under the record's key and refuses to seal a record without one; opens
+/// an envelope with the key its key id names — the record key, or the
+/// vault key for revisions sealed before the record had its own.
+pub struct KeyringCodec<K, R> {
+    vault: K,
+    keyring: R,
+    namespace: String,
+}
+
+impl<K: Borrow<VaultKey>, R: Borrow<RefCell<Keyring>>> KeyringCodec<K, R> {
+    /// A codec for records of type `namespace` whose keys `keyring` holds.
+    pub fn new(vault: K, keyring: R, namespace: &str) -> Result<Self, CryptoError> {
+        coffer_crypto::check_namespace(namespace)?;
+        Ok(KeyringCodec {
+            vault,
+            keyring,
+            namespace: namespace.to_owned(),
+        })
+    }
+}
+
+impl<K, R> core::fmt::Debug for KeyringCodec<K, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("KeyringCodec")
+            .field("namespace", &self.namespace)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<K: Borrow<VaultKey>, R: Borrow<RefCell<Keyring>>> Codec for KeyringCodec<K, R> {
+    type Error = CryptoError;
+
+    fn seal(
+        &self,
+        record_id: Uuid,
+        revision: u64,
+        doc_json: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
+        let meta = EnvelopeMeta {
+            namespace: self.namespace.clone(),
+            record_id,
+            revision,
+        };
+        let keyring = self.keyring.borrow().borrow();
+        Ok(keyring
+            .seal(self.vault.borrow(), &meta, doc_json)?
+            .into_bytes())
+    }
+
+    fn open(&self, record_id: Uuid, envelope: &[u8]) -> Result<(u64, Vec<u8>), CryptoError> {
+        let envelope = Envelope::from_bytes(envelope.to_vec())?;
+        let vault = self.vault.borrow();
+        let (plaintext, revision) = if envelope.key_id() == vault.key_id() {
+            coffer_crypto::open(vault, &envelope, &self.namespace, record_id)?
+        } else {
+            let keyring = self.keyring.borrow().borrow();
+            keyring.open(vault, &envelope, &self.namespace, record_id)?
+        };
+        Ok((revision, plaintext.as_bytes().to_vec()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +170,28 @@ mod tests {
         flipped[last] ^= 1;
         assert_eq!(codec.open(id, &flipped), Err(CryptoError::Tampered));
         assert!(CryptoCodec::new(VaultKey::generate(), "Bad Name").is_err());
+    }
+
+    #[test]
+    fn keyring_codec_seals_under_the_record_key_and_erasure_shreds_it() {
+        let vault = std::rc::Rc::new(VaultKey::generate());
+        let keyring = std::rc::Rc::new(RefCell::new(Keyring::new()));
+        let codec = KeyringCodec::new(vault.clone(), keyring.clone(), "contact").unwrap();
+        let id = Uuid::from_u128(7);
+        // No key yet: sealing refuses rather than falling back.
+        assert_eq!(codec.seal(id, 1, b"{}"), Err(CryptoError::NoRecordKey));
+        keyring.borrow_mut().create_record_key(&vault, id).unwrap();
+        let env = codec.seal(id, 2, b"{\"fields\":{}}").unwrap();
+        assert_eq!(codec.open(id, &env).unwrap().0, 2);
+        // The vault key alone does not open it.
+        let plain = CryptoCodec::new(vault.clone(), "contact").unwrap();
+        assert!(plain.open(id, &env).is_err());
+        // Revisions sealed before the record had a key still open.
+        let old = plain.seal(id, 1, b"{\"fields\":{}}").unwrap();
+        assert_eq!(codec.open(id, &old).unwrap().0, 1);
+        // After erasure nothing opens the record's envelopes.
+        keyring.borrow_mut().erase(id);
+        assert_eq!(codec.open(id, &env), Err(CryptoError::RecordKeyErased));
+        assert_eq!(codec.seal(id, 3, b"{}"), Err(CryptoError::RecordKeyErased));
     }
 }

@@ -173,6 +173,15 @@ impl<C: Codec> Engine<C> {
         self.outbox.iter().copied().collect()
     }
 
+    /// Drops a record from this engine: its document, bookkeeping and any
+    /// unsent change (an erasure: the record's key is gone, so nothing of
+    /// it can be sealed or opened again). The caller deletes its stored
+    /// copy. Revisions of it pulled later are refused as unreadable.
+    pub fn forget(&mut self, record_id: Uuid) {
+        self.records.remove(&record_id);
+        self.outbox.remove(&record_id);
+    }
+
     /// The error that stopped syncing, if any.
     pub fn chain_error(&self) -> Option<&ChainError> {
         self.broken.as_ref()

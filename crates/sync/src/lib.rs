@@ -52,7 +52,7 @@ pub mod hlc;
 pub mod wire;
 
 pub use chain::{ChainError, ChainVerifier, GENESIS, Link, Pin};
-pub use codec::{Codec, CryptoCodec};
+pub use codec::{Codec, CryptoCodec, KeyringCodec};
 pub use doc::{Doc, FieldValue, HISTORY_LIMIT, MergeReport, Superseded};
 pub use engine::{Action, Engine, Event, Rejection, ServerCopy, StoredRecord, SyncState};
 pub use hlc::{DeviceId, Hlc};

@@ -572,6 +572,15 @@ messages! { pub enum Msg {
     ),
     Exporting => ("Exporting: {done} of {total}", "正在导出：第 {done} 个，共 {total} 个"),
     Exported => ("Exported contacts: {count}.", "已导出联系人：{count} 个。"),
+    Erase => ("Erase permanently", "永久清除"),
+    ConfirmErase => (
+        "Erase {name} on every device and on the server? Their key is destroyed, so no copy (history, other devices, backups made before now) can be read again. This cannot be undone.",
+        "要在所有设备和服务器上清除 {name} 吗？其密钥将被销毁，任何副本（历史记录、其他设备、此前制作的备份）都将无法再读取。此操作无法撤销。",
+    ),
+    Erased => (
+        "Erased. Only a record that an erasure happened (no personal data) is kept. Make a new backup: earlier backups can no longer be restored.",
+        "已清除。仅保留一条清除记录（不含个人数据）。请重新制作备份：此前的备份已无法恢复。",
+    ),
 } }
 
 /// Replaces `{name}` placeholders.

@@ -166,6 +166,12 @@ impl Keyring {
         self.erased.contains(&record_id)
     }
 
+    /// Every erased record id (to delete their keys again on a server
+    /// restored from a backup).
+    pub fn erased_ids(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.erased.iter().copied()
+    }
+
     fn record_key(&self, vault: &VaultKey, record_id: Uuid) -> Result<VaultKey, CryptoError> {
         if self.erased.contains(&record_id) {
             return Err(CryptoError::RecordKeyErased);

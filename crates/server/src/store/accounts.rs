@@ -57,6 +57,15 @@ pub struct SessionRow {
     pub user_agent: Option<String>,
 }
 
+/// One keyring entry as the server stores it: opaque bytes (a key wrapped
+/// by a key the server never sees), filed under its kind and id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyEntry {
+    pub kind: u8,
+    pub id: [u8; 16],
+    pub entry: Vec<u8>,
+}
+
 /// How stale a session's `last_seen_at` may get before a request writes it.
 pub const LAST_SEEN_RESOLUTION_SECS: i64 = 60;
 
@@ -482,6 +491,85 @@ macro_rules! account_methods {
                         .execute(&self.pool)
                         .await
                         .map_err(StoreError::Query)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            pub(super) async fn put_keys(
+                &self,
+                account: &str,
+                entries: &[$crate::store::accounts::KeyEntry],
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await.map_err(StoreError::Query)?;
+                for entry in entries {
+                    sqlx::query(
+                        "INSERT INTO record_keys (account, kind, id, entry, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account, kind, id) \
+                         DO UPDATE SET entry = excluded.entry, updated_at = excluded.updated_at",
+                    )
+                    .bind(account)
+                    .bind(i64::from(entry.kind))
+                    .bind(&entry.id[..])
+                    .bind(&entry.entry[..])
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::Query)?;
+                }
+                tx.commit().await.map_err(StoreError::Query)
+            }
+
+            pub(super) async fn keys(
+                &self,
+                account: &str,
+                kind: u8,
+                ids: Option<&[[u8; 16]]>,
+            ) -> Result<Vec<Vec<u8>>, StoreError> {
+                match ids {
+                    None => sqlx::query_scalar(
+                        "SELECT entry FROM record_keys WHERE account = $1 AND kind = $2 \
+                         ORDER BY id",
+                    )
+                    .bind(account)
+                    .bind(i64::from(kind))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(StoreError::Query),
+                    Some(ids) => {
+                        let mut found = Vec::new();
+                        for id in ids {
+                            let entry: Option<Vec<u8>> = sqlx::query_scalar(
+                                "SELECT entry FROM record_keys \
+                                 WHERE account = $1 AND kind = $2 AND id = $3",
+                            )
+                            .bind(account)
+                            .bind(i64::from(kind))
+                            .bind(&id[..])
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(StoreError::Query)?;
+                            found.extend(entry);
+                        }
+                        Ok(found)
+                    }
+                }
+            }
+
+            pub(super) async fn delete_key(
+                &self,
+                account: &str,
+                kind: u8,
+                id: &[u8; 16],
+            ) -> Result<bool, StoreError> {
+                let done = sqlx::query(
+                    "DELETE FROM record_keys WHERE account = $1 AND kind = $2 AND id = $3",
+                )
+                .bind(account)
+                .bind(i64::from(kind))
+                .bind(&id[..])
+                .execute(&self.pool)
+                .await
+                .map_err(StoreError::Query)?;
                 Ok(done.rows_affected() == 1)
             }
         }

@@ -63,6 +63,10 @@ impl PostgresStore {
         Ok(Self { pool })
     }
 
+    pub(super) fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
     pub(super) async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query_scalar::<_, i32>("SELECT 1")
             .fetch_one(&self.pool)

@@ -65,6 +65,9 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Deleted rows (an erased record's key) are overwritten with
+            // zeros, not left in free pages.
+            .pragma("secure_delete", "ON")
             // Writers queue behind each other instead of failing at once.
             .busy_timeout(Duration::from_secs(5))
             // Rows come from the connection's own thread through a bounded
@@ -93,6 +96,10 @@ impl SqliteStore {
         let (writer, jobs) = mpsc::channel(WRITER_QUEUE);
         tokio::spawn(write_pushes(pool.clone(), jobs));
         Ok(Self { pool, writer })
+    }
+
+    pub(super) fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     pub(super) async fn ping(&self) -> Result<(), StoreError> {

@@ -29,6 +29,16 @@ impl Setup {
         }
     }
 
+    /// The flags that name this setup's database, for operator commands.
+    #[allow(dead_code)] // only tests/backup.rs runs operator commands
+    pub fn database_args(&self) -> Vec<std::ffi::OsString> {
+        let mut args = vec!["--data-dir".into(), self.sandbox.data_dir().into()];
+        if let Some(url) = &self.database_url {
+            args.extend(["--database-url".into(), url.into()]);
+        }
+        args
+    }
+
     pub fn start(&self, extra: &[&str]) -> Server {
         let mut command = support::command(&self.sandbox.stderr_path());
         command

@@ -1,0 +1,164 @@
+// Erasure by crypto-shredding, end to end: each contact is sealed under its
+// own key; "Erase permanently" on one device removes the person there and on
+// the other device, and destroys the only key to every copy of their data —
+// on both devices and in the server's key store — while the ciphertext of
+// their old revisions stays in the server's history, now unreadable. A
+// tombstone holding no personal data records that the erasure happened.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, tempDir, removeDir, filesUnder, dumpBrowserStorage, findIn } from './support.mjs';
+import {
+  openDevice as open, closeDevices, createVault, createAccount, signInNewDevice, saveContact, waitSynced,
+} from './devices.mjs';
+
+const ACCOUNT = 'privacy.officer@coffer.example';
+const PASSPHRASE = 'walnut comets braid nine silver harbours';
+const ERIN = {
+  given: 'Erin', family: 'Forgotten', email: 'erin.forgotten@erase-me.example', company: 'Shred Works',
+  job: 'Data subject', notes: 'Asked to be erased under GDPR article 17',
+};
+const YUKI = {
+  given: 'Yuki', family: 'Kept', email: 'yuki.kept@stays.example', company: 'Keepers Ltd',
+  job: 'Customer', notes: 'Stays on file',
+};
+
+let server;
+let dataDir;
+let port;
+
+before(async () => {
+  dataDir = tempDir('coffer-e2e-erasure-data-');
+  server = await startServer(dataDir);
+  port = new URL(server.url).port;
+});
+
+after(async () => {
+  await closeDevices();
+  await server?.stop();
+  removeDir(dataDir);
+});
+
+/// The device's stored records by key (`"<namespace>:<id>"`), values as bytes.
+async function storedRecords(page) {
+  const dump = await dumpBrowserStorage(page);
+  const records = new Map();
+  for (const row of dump.indexedDb.filter((r) => r.store === 'records')) {
+    records.set(JSON.parse(row.key), row.value.bytes ? Buffer.from(row.value.bytes, 'base64') : null);
+  }
+  return records;
+}
+
+function entriesOf(records, namespace) {
+  return new Map([...records].filter(([k]) => k.startsWith(`${namespace}:`)).map(([k, v]) => [k.slice(namespace.length + 1), v]));
+}
+
+/// The server's files after a clean stop (the WAL is checkpointed into the
+/// one database file), then the server started again on the same port.
+async function serverFilesAtRest() {
+  await server.stop();
+  const files = filesUnder(dataDir);
+  server = await startServer(dataDir, { port });
+  return files;
+}
+
+function uuidBytes(id) {
+  return Buffer.from(id.replaceAll('-', ''), 'hex');
+}
+
+test('erasing a contact crypto-shreds it on every device and on the server', async (t) => {
+  const a = await open(server.url, 'a');
+  let b;
+  let erinId;
+  let erinKey;
+  let yukiKey;
+  let keysBefore;
+
+  await t.test('each contact gets its own key, which reaches the server and the other device', async () => {
+    await createVault(a, PASSPHRASE);
+    await saveContact(a, ERIN);
+    await saveContact(a, YUKI);
+    await createAccount(a, ACCOUNT, PASSPHRASE);
+    const keys = entriesOf(await storedRecords(a), 'keyring');
+    const contacts = entriesOf(await storedRecords(a), 'contact');
+    assert.equal(keys.size, 2, 'one key per contact');
+    assert.deepEqual([...keys.keys()].sort(), [...contacts.keys()].sort());
+    for (const [id, envelope] of contacts) {
+      // The local envelope names its record's key (bytes 33..41 for the
+      // "contact" namespace); the keyring entry names the wrapped key (26..34).
+      assert.deepEqual(envelope.subarray(33, 41), keys.get(id).subarray(26, 34), `${id} is sealed under its own key`);
+    }
+    b = await open(server.url, 'b');
+    await signInNewDevice(b, ACCOUNT, PASSPHRASE);
+    await b.getByRole('button', { name: /^Erin Forgotten/ }).waitFor({ timeout: 20000 });
+    await b.getByRole('button', { name: /^Yuki Kept/ }).waitFor();
+    const keysOnB = entriesOf(await storedRecords(b), 'keyring');
+    assert.deepEqual([...keysOnB.keys()].sort(), [...keys.keys()].sort(), 'B fetched both keys from the server');
+    const files = await serverFilesAtRest();
+    for (const [id, entry] of keys) {
+      assert.ok(files.some((f) => f.bytes.includes(entry)), `the server holds ${id}'s wrapped key`);
+    }
+    keysBefore = keys;
+  });
+
+  await t.test('"Erase permanently" removes the person on both devices and destroys their key everywhere', async () => {
+    await a.waitForTimeout(500);
+    await a.getByRole('button', { name: /^Erin Forgotten/ }).click();
+    await a.getByRole('button', { name: 'Erase permanently' }).click();
+    await a.getByText(/^Erased\./).waitFor();
+    await a.getByRole('button', { name: /^Erin Forgotten/ }).waitFor({ state: 'detached' });
+    await a.getByRole('button', { name: /^Yuki Kept/ }).waitFor();
+    await b.getByRole('button', { name: /^Erin Forgotten/ }).waitFor({ state: 'detached', timeout: 20000 });
+    await b.getByRole('button', { name: /^Yuki Kept/ }).waitFor();
+    await waitSynced(a);
+
+    const before = keysBefore;
+    const afterA = await storedRecords(a);
+    const keysAfter = entriesOf(afterA, 'keyring');
+    const gone = [...before.keys()].filter((id) => !keysAfter.has(id));
+    assert.equal(gone.length, 1, 'exactly one key was destroyed');
+    [erinId] = gone;
+    erinKey = before.get(erinId);
+    yukiKey = [...keysAfter.values()][0];
+    assert.ok(afterA.has(`keyring.erased:${erinId}`), 'A remembers the erasure');
+    assert.ok(!afterA.has(`contact:${erinId}`), 'A deleted the contact');
+    assert.ok(afterA.has(`tombstone:${erinId}`), 'a tombstone records the erasure');
+
+    // B applied the tombstone: no contact, no key.
+    const until = Date.now() + 15000;
+    let afterB = await storedRecords(b);
+    while (afterB.has(`keyring:${erinId}`) && Date.now() < until) {
+      await b.waitForTimeout(250);
+      afterB = await storedRecords(b);
+    }
+    assert.ok(!afterB.has(`keyring:${erinId}`), 'B destroyed the key');
+    assert.ok(!afterB.has(`contact:${erinId}`), 'B deleted the contact');
+    assert.ok(afterB.has(`keyring.erased:${erinId}`));
+    for (const [name, records] of [['A', afterA], ['B', afterB]]) {
+      const blobs = [...records].map(([key, bytes]) => ({ where: `${name} ${key}`, bytes: bytes ?? Buffer.alloc(0) }));
+      assert.ok(!blobs.some((x) => x.bytes.includes(erinKey)), `${name} holds no copy of the key`);
+      assert.deepEqual(findIn(blobs, [ERIN.email, ERIN.notes, ERIN.family]), []);
+    }
+  });
+
+  await t.test("the server keeps the erased contact's old ciphertext but no key that opens it", async () => {
+    // Let B's and A's key deletions reach the server before it stops.
+    await a.waitForTimeout(1000);
+    const files = await serverFilesAtRest();
+    const all = Buffer.concat(files.map((f) => f.bytes));
+    const envelopeHead = Buffer.concat([Buffer.from([1, 7]), Buffer.from('contact'), uuidBytes(erinId)]);
+    assert.ok(all.includes(envelopeHead), "the contact's revisions are still in the server's history");
+    assert.ok(!all.includes(erinKey), "the server's key store no longer holds the contact's key");
+    assert.ok(!all.includes(erinKey.subarray(34)), 'not even the wrapped bytes are left on disk');
+    assert.ok(all.includes(yukiKey), "other contacts' keys are untouched");
+  });
+
+  await t.test('the tombstone holds no personal data and the other contact still opens after a reload', async () => {
+    await a.reload();
+    await a.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+    await a.getByRole('button', { name: 'Unlock', exact: true }).click();
+    await a.getByRole('button', { name: /^Yuki Kept/ }).waitFor({ timeout: 30000 });
+    assert.equal(await a.getByRole('button', { name: /^Erin Forgotten/ }).count(), 0);
+    await a.getByRole('button', { name: /^Yuki Kept/ }).click();
+    assert.equal(await a.getByLabel('Notes').inputValue(), YUKI.notes);
+  });
+});
