@@ -30,6 +30,7 @@
 //! (closures work), which the app implements with
 //! `coffer_crypto::DeviceSigningKey` and `DeviceVerifyingKey` (Ed25519).
 
+pub mod access;
 pub mod anonymise;
 pub mod audit;
 pub mod breach;
