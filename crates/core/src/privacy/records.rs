@@ -139,14 +139,7 @@ impl_record!(PrivacySettings, PRIVACY_SETTINGS_NAMESPACE, {
 /// The register as listed: open requests first, most urgent (earliest
 /// deadline) first, then closed ones by deadline.
 pub fn register_order(requests: &mut [SubjectRequest], rules: &DeadlineRules) {
-    requests.sort_by_key(|r| {
-        (
-            r.status.is_closed(),
-            r.deadline(rules),
-            r.received_on,
-            r.id,
-        )
-    });
+    requests.sort_by_key(|r| (r.status.is_closed(), r.deadline(rules), r.received_on, r.id));
 }
 
 #[cfg(test)]
