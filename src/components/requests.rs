@@ -64,12 +64,18 @@ pub fn person_name(state: &AppState, id: Option<Uuid>) -> String {
     .unwrap_or_else(|| state.t(PrivacyMsg::ContactGone).to_owned())
 }
 
-/// Saves a changed request (only the changed fields are written).
-pub fn save_request(state: AppState, original: SubjectRequest, updated: SubjectRequest) {
+/// Saves a changed request (only the changed fields are written) and says
+/// `done` once it is stored.
+pub fn save_request(
+    state: AppState,
+    original: SubjectRequest,
+    updated: SubjectRequest,
+    done: PrivacyMsg,
+) {
     let Some(sync) = state.sync() else { return };
     spawn_local(async move {
         match sync.save_record(Some(&original), &updated).await {
-            Ok(()) => state.say(state.t(PrivacyMsg::RequestUpdated)),
+            Ok(()) => state.say(state.t(done)),
             Err(e) => state.warn(error_text(&e, state.locale.get_untracked())),
         }
     });
@@ -346,25 +352,28 @@ fn RequestRow(request: SubjectRequest) -> impl IntoView {
         let original = r.get_value();
         let mut updated = original.clone();
         if updated.close(outcome, today()).is_ok() {
-            save_request(state, original, updated);
+            save_request(state, original, updated, PrivacyMsg::RequestUpdated);
         }
     };
     let start = move |_| {
         let original = r.get_value();
         let mut updated = original.clone();
         updated.status = RequestStatus::InProgress;
-        save_request(state, original, updated);
+        save_request(state, original, updated, PrivacyMsg::RequestUpdated);
     };
     let download = move |_| {
         let request = r.get_value();
         spawn_local(async move {
             match download_person_data(state, &request).await {
                 Ok(()) => {
+                    // The fulfilment goes on record; an already closed
+                    // request (a second copy) keeps its first outcome.
                     let mut updated = request.clone();
                     if updated.close(RequestOutcome::Fulfilled, today()).is_ok() {
-                        save_request(state, request, updated);
+                        save_request(state, request, updated, PrivacyMsg::DataDownloaded);
+                    } else {
+                        state.say(state.t(PrivacyMsg::DataDownloaded));
                     }
-                    state.say(state.t(PrivacyMsg::DataDownloaded));
                 }
                 Err(text) => state.warn(text),
             }
