@@ -242,6 +242,11 @@ test('an access request shows its GDPR deadline and downloads the person\'s data
   assert.match(await row.locator('.urgency').innerText(), /days overdue|days left|Due today/);
 
   await accessibility(page, 'privacy page with a request');
+  // A phone screen: nothing wider than the page (the register scrolls in place).
+  await page.setViewportSize({ width: 360, height: 780 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the Privacy page is ${overflow}px too wide at 360px`);
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -266,6 +271,13 @@ test('an access request shows its GDPR deadline and downloads the person\'s data
   await page.getByText('The person\'s data was downloaded').waitFor();
   await row.getByText(`Fulfilled on ${localToday()}`).waitFor();
   assert.match(await row.innerText(), /Completed/);
+
+  // A request links to the person's page (where rectification happens and
+  // the history keeps old values).
+  await row.getByRole('button', { name: /^Open the contact/ }).click();
+  await page.locator('#editor-title').waitFor();
+  assert.equal(await page.getByLabel('Given name').inputValue(), 'Aiko');
+  await page.locator('#record-history').waitFor();
 });
 
 test('a retention rule is previewed, then anonymises the contact whose consent was withdrawn', async () => {
@@ -316,4 +328,19 @@ test('a retention rule is previewed, then anonymises the contact whose consent w
   await gotoPrivacy(page);
   await page.getByRole('button', { name: 'Preview', exact: true }).click();
   await page.getByText('No record is due under these rules.').waitFor();
+
+  // The rules also run on unlock, and say what they did.
+  await gotoContacts(page);
+  const vera = person('Vera', 'Later', 'retain.example');
+  await saveContact(page, vera);
+  await openContact(page, vera);
+  await recordConsent(page, 'Record consent', 'Consent recorded.');
+  await recordConsent(page, 'Withdraw consent', 'Consent withdrawn.');
+  await page.reload();
+  await unlock(page, PASSPHRASE);
+  await page.getByText('Retention rules: 1 anonymised, 0 erased.').waitFor();
+  await search(page, 'Vera');
+  await page.getByText('No contact matches “Vera”.').waitFor();
+  await search(page, 'Karl');
+  await page.locator('.contact-list > li').filter({ hasText: 'Karl Kept' }).waitFor();
 });
