@@ -11,6 +11,7 @@
 pub mod account;
 pub mod api;
 pub mod app;
+pub mod backup;
 pub mod components;
 pub mod download;
 pub mod idle;

@@ -24,8 +24,8 @@ use coffer_core::record::{
 };
 use coffer_crypto::{CryptoError, KeyKind, Keyring, VaultKey, WrappedKey};
 use coffer_sync::{
-    Action, Codec, CryptoCodec, DeviceId, Doc, Engine, Event, Hlc, KeyringCodec, StoredRecord,
-    SyncState,
+    Action, Codec, CryptoCodec, DeviceId, Doc, Engine, Event, Hlc, KeyringCodec, Rejection,
+    StoredRecord, SyncState,
 };
 use futures::StreamExt;
 use futures::channel::{mpsc, oneshot};
@@ -727,6 +727,19 @@ impl Syncer {
                 Action::HistoryChanged { .. } => {
                     self.state.history_version.update(|v| *v += 1);
                 }
+                // A revision of an erased contact: its key is gone by design.
+                Action::Rejected {
+                    reason: Rejection::Unreadable(CryptoError::RecordKeyErased),
+                    ..
+                } => {}
+                // No key for it (yet): erased on another device before this
+                // one heard of it, or withheld. Counted, not alarmed about.
+                Action::Rejected {
+                    reason: Rejection::Unreadable(CryptoError::NoRecordKey),
+                    ..
+                } => {
+                    self.state.sync_status.update(|s| s.rejected += 1);
+                }
                 Action::Rejected { .. } => {
                     self.state.sync_status.update(|s| s.rejected += 1);
                     self.state.warn(self.state.t(Msg::SyncRejected));
@@ -839,6 +852,13 @@ impl Syncer {
             .borrow_mut()
             .extend(created.iter().map(WrappedKey::id));
         Ok(())
+    }
+
+    /// Builds an encrypted backup file of this device's vault (see
+    /// `backup.rs`); needs the account, which keeps the backup's key.
+    pub async fn backup(&self) -> Result<Vec<u8>, crate::backup::BackupError> {
+        let link = self.link();
+        crate::backup::create(&self.db, &self.key, &self.keyring, link.as_ref()).await
     }
 
     /// Erases a contact everywhere: a tombstone (ids and times only) that

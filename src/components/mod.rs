@@ -1,3 +1,4 @@
+pub mod backup_panel;
 pub mod busy;
 pub mod consent_panel;
 pub mod contact_form;

@@ -1,6 +1,7 @@
 //! Settings kept inside the vault (encrypted like any record), and the
 //! passphrase change.
 
+use crate::components::backup_panel::BackupPanel;
 use crate::components::passphrase_field::PassphraseField;
 use crate::components::sync_panel::AccountSection;
 use crate::pages::new_passphrase::NewPassphraseForm;
@@ -111,6 +112,7 @@ pub fn SettingsPage() -> impl IntoView {
                 </div>
             </form>
             <AccountSection/>
+            <BackupPanel/>
             <h2>{move || state.t(Msg::ChangePassphrase)}</h2>
             <Show
                 when=move || verified.get()

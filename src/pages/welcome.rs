@@ -8,7 +8,7 @@ use crate::pages::unlock::error_text;
 use crate::pages::unlock::open_vault;
 use crate::state::{Phase, Session, use_app};
 use crate::vault;
-use coffer_core::i18n::Msg;
+use coffer_core::i18n::{Msg, fill};
 use coffer_crypto::Passphrase;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -38,6 +38,7 @@ fn SignInForm() -> impl IntoView {
     let passphrase = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let totp = RwSignal::new(String::new());
+    let backup_file = NodeRef::<leptos::html::Input>::new();
     let need_totp = RwSignal::new(false);
     let use_recovery = RwSignal::new(false);
     let choice = PassphraseChoice::default();
@@ -60,9 +61,20 @@ fn SignInForm() -> impl IntoView {
         let account = name.get_untracked();
         let code_text = code.get_untracked();
         let totp_code = totp.get_untracked();
+        let file = backup_file
+            .get_untracked()
+            .and_then(|i| i.files())
+            .and_then(|f| f.item(0));
         working.set(true);
         error.set(None);
         spawn_local(async move {
+            let file_bytes = match file {
+                Some(file) => wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+                    .await
+                    .ok()
+                    .map(|b| js_sys::Uint8Array::new(&b).to_vec()),
+                None => None,
+            };
             let failed = move |e: crate::account::FlowError| {
                 if needs_totp(&e) {
                     need_totp.set(true);
@@ -77,6 +89,7 @@ fn SignInForm() -> impl IntoView {
                     Ok(()) => {
                         code.set(String::new());
                         choice.clear();
+                        restore_backup(state, file_bytes).await;
                         open_vault(state).await;
                     }
                     Err(e) => failed(e),
@@ -86,6 +99,7 @@ fn SignInForm() -> impl IntoView {
             match sign_in_new_device(state, &account, &pass, totp_code).await {
                 Ok(code) => {
                     passphrase.set(String::new());
+                    restore_backup(state, file_bytes).await;
                     state.recovery_code.set_value(Some(code.to_display()));
                     state.phase.set(Phase::ShowRecovery);
                 }
@@ -117,6 +131,10 @@ fn SignInForm() -> impl IntoView {
                     </div>
                     <PassphraseChoiceFields choice=choice label=Msg::NewPassphrase/>
                 </Show>
+                <div class="field">
+                    <label for="signin-backup">{move || state.t(Msg::RestoreFile)}</label>
+                    <input id="signin-backup" type="file" accept=".json,application/json" node_ref=backup_file/>
+                </div>
                 <TotpField id="signin-totp" value=totp shown=need_totp/>
                 <p id="signin-error" class="form-error" role="alert">{move || error.get()}</p>
                 <button type="submit" class="primary" disabled=move || working.get()>
@@ -133,6 +151,33 @@ fn SignInForm() -> impl IntoView {
                 {move || if use_recovery.get() { state.t(Msg::UsePassphrase) } else { state.t(Msg::UseRecoveryCode) }}
             </button>
         </section>
+    }
+}
+
+/// Restores a backup file chosen at sign-in into the just-created vault,
+/// before it is opened, and says what happened.
+async fn restore_backup(state: crate::state::AppState, file: Option<Vec<u8>>) {
+    let (Some(file), Some(db), Some(key)) = (file, state.db(), state.key()) else {
+        return;
+    };
+    let Ok(Some(link)) = crate::sync::load_link(&db, &key).await else {
+        return;
+    };
+    state
+        .busy
+        .set(Some((state.t(Msg::Restoring).to_string(), None)));
+    let result = crate::backup::restore(&db, &key, &link, &file).await;
+    state.busy.set(None);
+    let locale = state.locale.get_untracked();
+    match result {
+        Ok(report) => state.say(fill(
+            Msg::Restored.in_locale(locale),
+            &[
+                ("restored", &report.restored.to_string()),
+                ("unreadable", &report.unreadable.to_string()),
+            ],
+        )),
+        Err(e) => state.warn(e.text(locale)),
     }
 }
 

@@ -6,9 +6,12 @@
 // tombstone holding no personal data records that the erasure happened.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, tempDir, removeDir, filesUnder, dumpBrowserStorage, findIn } from './support.mjs';
 import {
-  openDevice as open, closeDevices, createVault, createAccount, signInNewDevice, saveContact, waitSynced,
+  openDevice as open, closeDevices, createVault, createAccount, signInNewDevice, passRecovery, saveContact,
+  waitSynced,
 } from './devices.mjs';
 
 const ACCOUNT = 'privacy.officer@coffer.example';
@@ -25,9 +28,11 @@ const YUKI = {
 let server;
 let dataDir;
 let port;
+let backupDir;
 
 before(async () => {
   dataDir = tempDir('coffer-e2e-erasure-data-');
+  backupDir = tempDir('coffer-e2e-erasure-backup-');
   server = await startServer(dataDir);
   port = new URL(server.url).port;
 });
@@ -36,7 +41,33 @@ after(async () => {
   await closeDevices();
   await server?.stop();
   removeDir(dataDir);
+  removeDir(backupDir);
 });
+
+/// Settings → "Download encrypted backup"; returns the saved file's path.
+async function downloadBackup(page, name) {
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download encrypted backup' }).click(),
+  ]);
+  const path = join(backupDir, name);
+  await download.saveAs(path);
+  await page.getByText(/^Backup downloaded: \d+ records\./).waitFor();
+  await page.getByRole('button', { name: 'Contacts', exact: true }).click();
+  return path;
+}
+
+/// A fresh profile signs in to the account with a backup file chosen.
+async function signInWithBackup(name, file) {
+  const page = await open(server.url, name);
+  await page.getByRole('button', { name: 'I already have an account' }).click();
+  await page.getByLabel('Account name (e-mail)').fill(ACCOUNT);
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
+  await page.getByLabel('Restore from a backup file (optional)').setInputFiles(file);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
 
 /// The device's stored records by key (`"<namespace>:<id>"`), values as bytes.
 async function storedRecords(page) {
@@ -100,6 +131,26 @@ test('erasing a contact crypto-shreds it on every device and on the server', asy
     keysBefore = keys;
   });
 
+  let earlierBackup;
+  await t.test('an encrypted backup file holds no plaintext and restores into a fresh profile', async () => {
+    earlierBackup = await downloadBackup(a, 'before-erasure.json');
+    const bytes = readFileSync(earlierBackup);
+    const file = JSON.parse(bytes);
+    assert.equal(file.format, 'coffer-backup');
+    assert.ok(file.records.length >= 2);
+    const plaintext = [ERIN.email, ERIN.notes, ERIN.family, YUKI.email, YUKI.notes, PASSPHRASE];
+    const decoded = file.records.map(([key, b64]) => ({ where: key, bytes: Buffer.from(b64, 'base64') }));
+    assert.deepEqual(findIn([{ where: 'file', bytes }, ...decoded], plaintext), []);
+    // The backup key is not in the file: only the account holds it.
+    for (const entry of keysBefore.values()) assert.ok(!bytes.includes(entry.toString('base64')));
+
+    const c = await signInWithBackup('c', earlierBackup);
+    await c.getByText(/^Backup restored: \d+ records opened and checked; 0 could not be opened/).waitFor({ timeout: 30000 });
+    await passRecovery(c);
+    await c.getByRole('button', { name: /^Erin Forgotten/ }).waitFor({ timeout: 20000 });
+    await c.getByRole('button', { name: /^Yuki Kept/ }).waitFor();
+  });
+
   await t.test('"Erase permanently" removes the person on both devices and destroys their key everywhere', async () => {
     await a.waitForTimeout(500);
     await a.getByRole('button', { name: /^Erin Forgotten/ }).click();
@@ -150,6 +201,25 @@ test('erasing a contact crypto-shreds it on every device and on the server', asy
     assert.ok(!all.includes(erinKey), "the server's key store no longer holds the contact's key");
     assert.ok(!all.includes(erinKey.subarray(34)), 'not even the wrapped bytes are left on disk');
     assert.ok(all.includes(yukiKey), "other contacts' keys are untouched");
+  });
+
+  await t.test('the backup made before the erasure can no longer be opened', async () => {
+    const d = await signInWithBackup('d', earlierBackup);
+    await d.getByText(/^This backup can no longer be opened/).waitFor({ timeout: 30000 });
+    await passRecovery(d);
+    // The account itself still works: the contacts that exist sync down.
+    await d.getByRole('button', { name: /^Yuki Kept/ }).waitFor({ timeout: 20000 });
+    assert.equal(await d.getByRole('button', { name: /^Erin Forgotten/ }).count(), 0);
+    const stored = await storedRecords(d);
+    assert.ok(!stored.has(`contact:${erinId}`), 'nothing of the erased contact was restored');
+    const blobs = [...stored].map(([key, bytes]) => ({ where: key, bytes: bytes ?? Buffer.alloc(0) }));
+    assert.deepEqual(findIn(blobs, [ERIN.email, ERIN.notes]), []);
+    // A backup made now restores again (it has no key for the erased contact).
+    const later = await downloadBackup(a, 'after-erasure.json');
+    const e = await signInWithBackup('e', later);
+    await e.getByText(/^Backup restored: \d+ records opened and checked; 0 could not be opened/).waitFor({ timeout: 30000 });
+    await passRecovery(e);
+    await e.getByRole('button', { name: /^Yuki Kept/ }).waitFor({ timeout: 20000 });
   });
 
   await t.test('the tombstone holds no personal data and the other contact still opens after a reload', async () => {

@@ -5,10 +5,23 @@ use crate::sh::Cmd;
 use crate::{build_app, root};
 use std::io::Write;
 
-/// The browser benchmark, then the sync benchmark.
+/// The native core benchmark, the browser benchmark, then the sync
+/// benchmark.
 pub fn all(quick: bool) -> Result<(), String> {
+    core(quick)?;
     browser(quick)?;
     sync(quick)
+}
+
+/// The native core benchmark alone (`--core`): import planning, search and
+/// dashboard figures over 100,000 records (10,000 with `--quick`), release
+/// build, no browser.
+pub fn core(quick: bool) -> Result<(), String> {
+    let mut args = vec!["bench", "-p", "coffer-core", "--bench", "core"];
+    if quick {
+        args.extend(["--", "--quick"]);
+    }
+    Cmd::new("cargo").args(args).cwd(root()).run()
 }
 
 /// The sync benchmark alone (`--sync`): the release-built server over HTTP

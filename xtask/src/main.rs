@@ -21,9 +21,10 @@ commands:
   run [SERVER ARGS]   install what is missing, build (release), start the server
                       (args go to coffer-server, e.g. -- --port 9000)
   test                install what is missing and run every test
-  bench [--quick] [--sync]
-                      print benchmark figures (browser unlock/list/search, wasm size,
-                      then server sync on SQLite and PostgreSQL; --sync: only sync)
+  bench [--quick] [--core] [--sync]
+                      print benchmark figures (native core import/search/dashboard,
+                      browser unlock/list/search, wasm size, then server sync on
+                      SQLite and PostgreSQL; --core or --sync: only that one)
   setup               only install the tools
   build               only build the app (dist/) and the server (release)
 ";
@@ -39,6 +40,8 @@ fn main() -> ExitCode {
             let quick = rest.iter().any(|a| a == "--quick");
             if rest.iter().any(|a| a == "--sync") {
                 bench::sync(quick)
+            } else if rest.iter().any(|a| a == "--core") {
+                bench::core(quick)
             } else {
                 bench::all(quick)
             }

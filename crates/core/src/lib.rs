@@ -15,7 +15,7 @@
 //! - the privacy controls for GDPR, CCPA and PIPL ([`privacy`]: consent
 //!   ledger, data-subject requests and their deadlines, restriction,
 //!   retention, anonymisation, masking, erasure tombstones, the signed audit
-//!   log, the breach and processing registers);
+//!   log, the breach and processing registers, the access package);
 //! - in-memory search across record types with pinyin initials and full
 //!   pinyin for Han names ([`search`]), table views over any record's JSON
 //!   form ([`query`]: typed filters, sorts, saved views), dashboard figures

@@ -572,6 +572,33 @@ messages! { pub enum Msg {
     ),
     Exporting => ("Exporting: {done} of {total}", "正在导出：第 {done} 个，共 {total} 个"),
     Exported => ("Exported contacts: {count}.", "已导出联系人：{count} 个。"),
+    BackupTitle => ("Encrypted backup", "加密备份"),
+    BackupIntro => (
+        "A file with every record, encrypted. Restore it into a new browser by signing in to your account with \"Restore from a backup file\". Its key stays with your account, so erasing a contact later also makes this file unreadable: make a new backup after erasures.",
+        "包含全部记录的加密文件。在新的浏览器中登录账户并选择“从备份文件恢复”即可恢复。备份的密钥保存在您的账户中，因此之后清除联系人也会使此文件无法读取：清除后请重新备份。",
+    ),
+    BackupDownload => ("Download encrypted backup", "下载加密备份"),
+    BackupWorking => ("Making the backup…", "正在制作备份…"),
+    BackupMade => ("Backup downloaded: {count} records.", "备份已下载：{count} 条记录。"),
+    BackupNeedsAccount => (
+        "Backups need an account: the backup's key is kept by your account. Create one under Account above.",
+        "备份需要账户：备份的密钥由您的账户保管。请先在上方“账户”中创建账户。",
+    ),
+    BackupFailed => ("The backup could not be made: {reason}", "无法制作备份：{reason}"),
+    RestoreFile => ("Restore from a backup file (optional)", "从备份文件恢复（可选）"),
+    Restoring => ("Checking and restoring the backup…", "正在检查并恢复备份…"),
+    Restored => (
+        "Backup restored: {restored} records opened and checked; {unreadable} could not be opened and were left out.",
+        "备份已恢复：{restored} 条记录已打开并校验；{unreadable} 条无法打开，已略过。",
+    ),
+    RestoreKeyGone => (
+        "This backup can no longer be opened: its key was destroyed when a contact was erased after it was made (or it belongs to another account). Nothing from it was restored.",
+        "此备份已无法打开：制作备份后有联系人被清除，其密钥已被销毁（或者它属于其他账户）。未恢复任何内容。",
+    ),
+    RestoreNotABackup => (
+        "This file is not a Coffer backup, or it is damaged. Nothing from it was restored.",
+        "此文件不是 Coffer 备份，或已损坏。未恢复任何内容。",
+    ),
     Erase => ("Erase permanently", "永久清除"),
     ConfirmErase => (
         "Erase {name} on every device and on the server? Their key is destroyed, so no copy (history, other devices, backups made before now) can be read again. This cannot be undone.",

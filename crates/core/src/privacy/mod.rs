@@ -3,8 +3,8 @@
 //! encrypted and synced like contacts, and decided by the same code that
 //! search, export and sync use.
 //!
-//! - [`calendar`]: civil dates, month arithmetic with end-of-month clamping,
-//!   working days with holidays and make-up days.
+//! - [`calendar`]: working days with holidays and make-up days (dates and
+//!   month arithmetic are [`crate::date::CivilDate`]'s).
 //! - [`consent`]: the append-only consent ledger ([`ConsentEntry`],
 //!   [`ConsentLedger::has_consent`]).
 //! - [`request`]: the data-subject request register and its deadlines
@@ -24,6 +24,8 @@
 //!   drafts in English and Simplified Chinese.
 //! - [`processing`]: the GDPR art. 30 register of processing activities,
 //!   exported as CSV or JSON.
+//! - [`access`]: one person's access package (art. 15 and 20): a zip with
+//!   `person.json`, guarded CSVs and a bilingual README.
 //!
 //! Signatures: this crate does not depend on `coffer-crypto`. The audit
 //! log takes an [`audit::AuditSigner`] and an [`audit::AuditVerifier`]
