@@ -344,3 +344,35 @@ test('a retention rule is previewed, then anonymises the contact whose consent w
   await search(page, 'Karl');
   await page.locator('.contact-list > li').filter({ hasText: 'Karl Kept' }).waitFor();
 });
+
+test('an erasure rule erases the contact for good, after its preview', async () => {
+  const page = await newVault('erasure-rule');
+  const eve = person('Eve', 'Erased', 'erase-rule.example');
+  const finn = person('Finn', 'Fine', 'erase-rule.example');
+  await saveContact(page, eve);
+  await saveContact(page, finn);
+  await openContact(page, eve);
+  await recordConsent(page, 'Record consent', 'Consent recorded.');
+  await recordConsent(page, 'Withdraw consent', 'Consent withdrawn.');
+
+  await gotoPrivacy(page);
+  await page.getByLabel('When').selectOption({ label: 'All consent withdrawn for (days)' });
+  await page.getByLabel('Months or days').fill('0');
+  await page.getByLabel('Then').selectOption({ label: 'Erase' });
+  await page.getByRole('button', { name: 'Add rule', exact: true }).click();
+  await page.getByText('Rule added.').waitFor();
+  await page.getByRole('button', { name: 'Preview', exact: true }).click();
+  const preview = page.locator('#retention-preview li');
+  await preview.first().waitFor();
+  assert.equal(await preview.count(), 1);
+  assert.match(await preview.first().innerText(), /^Erase: Eve Erased/);
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.getByText('Retention rules: 0 anonymised, 1 erased.').waitFor();
+
+  await gotoContacts(page);
+  // Unlike anonymisation, nothing of the record is left, not even its company.
+  await search(page, 'Erased Trading');
+  await page.getByText('No contact matches “Erased Trading”.').waitFor();
+  await search(page, 'Finn');
+  await page.locator('.contact-list > li').filter({ hasText: 'Finn Fine' }).waitFor();
+});
