@@ -12,10 +12,12 @@ use coffer_crypto::{KdfParams, Passphrase, RecoveryCode, VaultHeader, VaultKey};
 use zeroize::Zeroizing;
 
 use crate::api::{self, ApiError};
+use crate::audit;
 use crate::pages::unlock::error_text;
 use crate::state::{AppState, Session};
 use crate::sync::AccountLink;
 use crate::vault::{self, Credential, VaultError};
+use coffer_core::privacy::audit::AuditAction;
 use leptos::prelude::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -128,6 +130,7 @@ pub async fn create_account(
     let link = link_for(&account, session, &bundle);
     sync.save_link(&link).await?;
     sync.connect(link);
+    audit::record(state, AuditAction::Login, "session", None, "sign_up");
     Ok(Some(code))
 }
 
@@ -160,6 +163,7 @@ pub async fn recover_new_device(
         .await
         .map_err(VaultError::from)?;
     state.session.set_value(Some(Session::new(key)));
+    audit::record(state, AuditAction::Login, "session", None, "recovery_code");
     Ok(())
 }
 
@@ -192,6 +196,13 @@ pub async fn sign_in_new_device(
         .await
         .map_err(VaultError::from)?;
     state.session.set_value(Some(Session::new(key)));
+    audit::record(
+        state,
+        AuditAction::Login,
+        "session",
+        None,
+        "sign_in_new_device",
+    );
     Ok(code)
 }
 
@@ -216,6 +227,7 @@ pub async fn sign_in_again(
     let link = link_for(&account, session, &bundle);
     sync.save_link(&link).await?;
     sync.connect(link);
+    audit::record(state, AuditAction::Login, "session", None, "sign_in");
     Ok(())
 }
 
@@ -234,6 +246,7 @@ pub async fn sign_out(state: AppState) -> Result<(), FlowError> {
     }
     vault::delete_private(&db, ACCOUNT_NAMESPACE).await?;
     sync.disconnect();
+    audit::record(state, AuditAction::Logout, "session", None, "sign_out");
     Ok(())
 }
 

@@ -385,6 +385,27 @@ pub async fn end_session(token: &str, session_id: &str) -> Result<(), ApiError> 
     expect_empty(send(authed(Request::delete(&path), token).build()).await?).await
 }
 
+/// The account's IP allowlist (CIDR networks; empty: any address).
+#[derive(Deserialize)]
+struct Allowlist {
+    networks: Vec<String>,
+}
+
+pub async fn ip_allowlist(token: &str) -> Result<Vec<String>, ApiError> {
+    let builder = authed(Request::get("/api/account/ip-allowlist"), token);
+    let list: Allowlist = decode(send(builder.build()).await?).await?;
+    Ok(list.networks)
+}
+
+/// Replaces the allowlist; answers it in canonical form. A list without
+/// this request's address is refused (`allowlist_excludes_you`).
+pub async fn set_ip_allowlist(token: &str, networks: &[String]) -> Result<Vec<String>, ApiError> {
+    let builder = authed(Request::put("/api/account/ip-allowlist"), token);
+    let list: Allowlist =
+        decode(send(builder.json(&json!({ "networks": networks }))).await?).await?;
+    Ok(list.networks)
+}
+
 /// Whether the server answers at all (used to notice it is back).
 pub async fn reachable() -> bool {
     match Request::get("/api/health").send().await {

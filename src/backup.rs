@@ -196,7 +196,12 @@ pub async fn restore(
                 record.server = None;
                 record.chain_revision = 0;
                 let namespace = by_namespace[slot].0;
-                match vault::seal_synced(&opener, namespace, &[(id, &record)]) {
+                let sealed = if sync::per_record(namespace) {
+                    vault::seal_synced(&opener, namespace, &[(id, &record)])
+                } else {
+                    vault::seal_synced(vault_key, namespace, &[(id, &record)])
+                };
+                match sealed {
                     Ok(mut sealed) => {
                         by_namespace[slot].1.append(&mut sealed);
                         report.restored += 1;

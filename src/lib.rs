@@ -11,6 +11,7 @@
 pub mod account;
 pub mod api;
 pub mod app;
+pub mod audit;
 pub mod backup;
 pub mod components;
 pub mod download;

@@ -319,6 +319,7 @@ impl AppState {
             sync.stop();
         }
         self.session.set_value(None);
+        crate::audit::forget();
         self.last_import.set_value(None);
         self.sync_status.set(SyncStatus::default());
         self.book.set(ContactBook::default());

@@ -21,6 +21,7 @@ use coffer_core::privacy::erasure::{ErasureCause, ErasureTombstone, TOMBSTONE_NA
 use coffer_core::record::{
     ACCOUNT_NAMESPACE, ACTIVITY_NAMESPACE, COMPANY_NAMESPACE, CONTACT_NAMESPACE, DEAL_NAMESPACE,
     FIELD_DEF_NAMESPACE, PIPELINE_NAMESPACE, Record, TASK_NAMESPACE, TICKET_NAMESPACE,
+    VIEW_NAMESPACE,
 };
 use coffer_crypto::{CryptoError, KeyKind, Keyring, VaultKey, WrappedKey};
 use coffer_sync::{
@@ -61,6 +62,7 @@ pub fn synced_namespaces() -> Vec<&'static str> {
         TASK_NAMESPACE,
         TICKET_NAMESPACE,
         FIELD_DEF_NAMESPACE,
+        VIEW_NAMESPACE,
     ];
     all.extend(coffer_core::privacy::NAMESPACES);
     all
@@ -111,7 +113,7 @@ impl Codec for LaneCodec {
 }
 
 /// Whether records of `namespace` have their own keys.
-fn per_record(namespace: &str) -> bool {
+pub(crate) fn per_record(namespace: &str) -> bool {
     namespace == CONTACT_NAMESPACE
 }
 
@@ -525,6 +527,7 @@ impl Syncer {
         if changes.is_empty() {
             return Ok(());
         }
+        let fields: Vec<String> = changes.iter().map(|(f, _)| f.clone()).collect();
         let lane = self.lane_of(T::NAMESPACE)?;
         self.submit(
             lane,
@@ -534,7 +537,10 @@ impl Syncer {
                 now_ms: now_ms(),
             }],
         )
-        .await
+        .await?;
+        let created = original.is_none();
+        crate::audit::saved(self.state, T::NAMESPACE, record.id(), created, &fields);
+        Ok(())
     }
 
     pub async fn delete_contact(&self, id: Uuid) -> Result<(), VaultError> {
@@ -551,7 +557,9 @@ impl Syncer {
                 now_ms: now_ms(),
             }],
         )
-        .await
+        .await?;
+        crate::audit::deleted(self.state, namespace, id);
+        Ok(())
     }
 
     /// Many new contacts at once (import, tests): one job, stored together.
@@ -574,7 +582,10 @@ impl Syncer {
                 })
                 .collect(),
         )
-        .await
+        .await?;
+        let ids: Vec<Uuid> = records.iter().map(Record::id).collect();
+        crate::audit::added(self.state, T::NAMESPACE, &ids);
+        Ok(())
     }
 
     /// A contact's history: values that were replaced, newest first, with
@@ -671,6 +682,20 @@ impl Syncer {
                     let erased: Vec<Uuid> = self.keyring.borrow().erased_ids().collect();
                     self.undeleted_keys.borrow_mut().extend(erased);
                     self.delete_erased_keys();
+                    // It may lack keys made since its backup: send them all
+                    // again before the records they open.
+                    let entries: Vec<WrappedKey> = self
+                        .keyring
+                        .borrow()
+                        .entries()
+                        .filter(|e| e.kind() == KeyKind::Record)
+                        .cloned()
+                        .collect();
+                    if keys::store(&self.db, &entries, true).await.is_ok() {
+                        self.unsent_keys
+                            .borrow_mut()
+                            .extend(entries.iter().map(WrappedKey::id));
+                    }
                     for lane in 0..self.lanes.len() {
                         let actions = self.lanes[lane]
                             .engine
@@ -870,7 +895,15 @@ impl Syncer {
         let (reply, done) = oneshot::channel();
         self.send(Job::Erase(id, cause, reply));
         done.await
-            .map_err(|_| VaultError::Encoding("sync stopped".into()))?
+            .map_err(|_| VaultError::Encoding("sync stopped".into()))??;
+        crate::audit::record(
+            self.state,
+            coffer_core::privacy::audit::AuditAction::Erasure,
+            CONTACT_NAMESPACE,
+            Some(id),
+            "",
+        );
+        Ok(())
     }
 
     async fn erase_here(self: &Rc<Self>, id: Uuid, cause: ErasureCause) -> Result<(), VaultError> {
@@ -1251,7 +1284,15 @@ impl Syncer {
     }
 
     fn refresh_status(&self) {
-        let pending: usize = self.lanes.iter().map(Lane::pending).sum();
+        // Audit entries record the changes counted here: not counted twice
+        // (but the device is only up to date once they are uploaded too).
+        let all_pending: usize = self.lanes.iter().map(Lane::pending).sum();
+        let pending: usize = self
+            .lanes
+            .iter()
+            .filter(|l| l.namespace != coffer_core::privacy::audit::AUDIT_NAMESPACE)
+            .map(Lane::pending)
+            .sum();
         let broken = self
             .lanes
             .iter()
@@ -1260,7 +1301,12 @@ impl Syncer {
         let idle = self.in_flight() == 0;
         self.state.sync_status.update(|s| {
             s.pending = pending;
-            if linked && idle && pending == 0 && s.online && broken.is_none() && s.problem.is_none()
+            if linked
+                && idle
+                && all_pending == 0
+                && s.online
+                && broken.is_none()
+                && s.problem.is_none()
             {
                 s.last_sync_ms = Some(js_sys::Date::now());
             }

@@ -2,7 +2,9 @@
 //! form only collects text and shows the problems next to their fields.
 
 use crate::components::contact_privacy::ContactPrivacy;
+use crate::components::custom_fields::{self, CustomFieldInputs};
 use crate::components::restriction_panel::RestrictedNote;
+use crate::components::reveal::Revealable;
 use crate::components::sync_panel::date_time;
 use crate::components::timeline::{RecordRef, RecordTimeline};
 use crate::pages::contacts::Editing;
@@ -13,7 +15,9 @@ use coffer_core::contact::{
     Address, Contact, ContactPointKind, Email, Field, FieldError, Phone, Problem,
     with_default_country_code,
 };
+use coffer_core::custom_field::{RecordKind, normalize_custom, validate_custom};
 use coffer_core::i18n::{Msg, fill};
+use coffer_core::record::Record as _;
 use coffer_core::settings::Locale;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -129,6 +133,8 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
     let postcode = RwSignal::new(base.address.postcode.clone());
     let country = RwSignal::new(base.address.country.clone());
     let notes = RwSignal::new(base.notes.clone());
+    let original_exists = original.is_some();
+    let base_id = base.id;
     let tags = RwSignal::new(base.tags.join(", "));
     let next_key = StoredValue::new(0u32);
     let new_row = move |kind: ContactPointKind, value: String| {
@@ -159,6 +165,8 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
         phones.set(vec![new_row(ContactPointKind::Mobile, String::new())]);
     }
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    let custom = RwSignal::new(base.custom.clone());
+    let custom_errors = RwSignal::new(Vec::new());
     let form_error = RwSignal::new(None::<String>);
     let saving = RwSignal::new(false);
 
@@ -206,6 +214,7 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
             };
             c.notes = notes.get_untracked();
             c.tags = parse_tags(&tags.get_untracked());
+            c.custom = custom.get_untracked();
             c.emails = emails
                 .get_untracked()
                 .iter()
@@ -242,6 +251,16 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
             return;
         }
         errors.set(Vec::new());
+        let defs = custom_fields::all_defs(state);
+        custom_errors.set(validate_custom(&defs, RecordKind::Contact, &contact.custom));
+        if !custom_errors.with_untracked(Vec::is_empty) {
+            form_error.set(Some(state.t(Msg::FixErrors).to_string()));
+            return;
+        }
+        let contact = Contact {
+            custom: normalize_custom(&defs, RecordKind::Contact, contact.custom),
+            ..contact
+        };
         form_error.set(None);
         let Some(sync) = state.sync() else { return };
         let original = original.clone();
@@ -431,11 +450,16 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                 }) hint=Msg::TagsHint/>
                 <div class="field">
                     <label for="notes">{move || state.t(Msg::Notes)}</label>
-                    <textarea id="notes" rows="4" aria-describedby="notes-error"
-                        aria-invalid=move || error_for(Field::Notes).get().is_some().to_string()
-                        bind:value=notes></textarea>
+                    <Revealable id="notes" label=Signal::derive(move || state.t(Msg::Notes).to_string())
+                        value=notes class=Contact::field_class("notes") existing=original_exists
+                        record_type="contact" record_id=base_id field="notes">
+                        <textarea id="notes" rows="4" aria-describedby="notes-error"
+                            aria-invalid=move || error_for(Field::Notes).get().is_some().to_string()
+                            bind:value=notes></textarea>
+                    </Revealable>
                     <p id="notes-error" class="field-error">{move || error_for(Field::Notes).get()}</p>
                 </div>
+                <CustomFieldInputs record=RecordKind::Contact values=custom errors=custom_errors/>
                 </fieldset>
                 <p class="form-error" role="alert">{move || form_error.get()}</p>
                 <div class="actions">

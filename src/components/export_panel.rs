@@ -10,6 +10,7 @@ use coffer_core::export::{
     CsvOptions, CsvWriter, JsonExportWriter, contact_csv_cells, contact_csv_header,
 };
 use coffer_core::i18n::{Msg, fill};
+use coffer_core::privacy::audit::count_detail;
 use coffer_core::record::{CONTACT_NAMESPACE, SETTINGS_NAMESPACE};
 use coffer_core::vcard::{VcardVersion, write_vcard};
 use leptos::prelude::*;
@@ -155,10 +156,19 @@ pub fn ExportPanel(query: RwSignal<String>) -> impl IntoView {
             };
             let name = format!("coffer-contacts-{}.{ext}", today());
             match download(&parts, mime, &name) {
-                Ok(()) => state.say(fill(
-                    state.t(Msg::Exported),
-                    &[("count", &exported.to_string())],
-                )),
+                Ok(()) => {
+                    crate::audit::record(
+                        state,
+                        coffer_core::privacy::audit::AuditAction::Export,
+                        "contact",
+                        None,
+                        &format!("format={ext},{}", count_detail(exported)),
+                    );
+                    state.say(fill(
+                        state.t(Msg::Exported),
+                        &[("count", &exported.to_string())],
+                    ))
+                }
                 Err(e) => state.warn(fill(
                     state.t(Msg::SaveFailed),
                     &[("reason", &e.as_string().unwrap_or_default())],

@@ -3,10 +3,12 @@
 //! setting a new passphrase.
 
 use crate::components::passphrase_field::PassphraseField;
+use crate::components::security_settings::load_settings;
 use crate::components::strength_meter::{StrengthMeter, strength_of};
-use crate::state::use_app;
+use crate::state::{AppState, use_app};
+use coffer_core::i18n::security::SecurityMsg;
 use coffer_core::i18n::{Msg, fill};
-use coffer_core::passphrase::{MIN_LENGTH, Strength};
+use coffer_core::passphrase::{MIN_LENGTH, MIN_SCORE, Strength};
 use coffer_crypto::Passphrase;
 use leptos::prelude::*;
 
@@ -15,15 +17,26 @@ pub struct PassphraseChoice {
     passphrase: RwSignal<String>,
     confirm: RwSignal<String>,
     strength: Memo<Strength>,
+    /// The score the security settings ask for (at least the core's).
+    min_score: RwSignal<u8>,
 }
 
 impl Default for PassphraseChoice {
     fn default() -> Self {
         let passphrase = RwSignal::new(String::new());
+        let min_score = RwSignal::new(MIN_SCORE);
+        if let Some(state) = use_context::<AppState>() {
+            leptos::task::spawn_local(async move {
+                if let Ok(s) = load_settings(state).await {
+                    min_score.set(s.min_passphrase_score);
+                }
+            });
+        }
         PassphraseChoice {
             passphrase,
             confirm: RwSignal::new(String::new()),
             strength: strength_of(passphrase),
+            min_score,
         }
     }
 }
@@ -35,7 +48,18 @@ impl PassphraseChoice {
 
     /// Strong enough and confirmed (reactive).
     pub fn ready(&self) -> bool {
-        self.strength.get().acceptable && self.confirm.with(|c| !c.is_empty()) && !self.mismatch()
+        self.strong_enough() && self.confirm.with(|c| !c.is_empty()) && !self.mismatch()
+    }
+
+    /// Acceptable to the core policy and to the security settings.
+    fn strong_enough(&self) -> bool {
+        let s = self.strength.get();
+        s.acceptable && s.score >= self.min_score.get()
+    }
+
+    /// Acceptable to the core policy but not to the stricter setting.
+    fn below_policy(&self) -> bool {
+        self.strength.get().acceptable && !self.strong_enough()
     }
 
     pub fn passphrase(&self) -> Passphrase {
@@ -63,6 +87,9 @@ pub fn PassphraseChoiceFields(
             {move || fill(state.t(Msg::PassphraseHint), &[("min", &MIN_LENGTH.to_string())])}
         </p>
         <StrengthMeter id="choose-strength" strength=choice.strength value=choice.passphrase/>
+        <p class="field-error" aria-live="polite">
+            {move || choice.below_policy().then(|| state.t(SecurityMsg::BelowPolicy))}
+        </p>
         <PassphraseField id="choose-confirm" label=Msg::ConfirmPassphrase value=choice.confirm
             autocomplete="new-password" described_by="choose-confirm-error"
             invalid=Signal::derive(move || choice.mismatch())/>

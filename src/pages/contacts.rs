@@ -2,6 +2,7 @@
 
 use crate::components::contact_form::ContactForm;
 use crate::components::contact_list::ContactList;
+use crate::components::duplicates_panel::ContactDuplicates;
 use crate::components::export_panel::ExportPanel;
 use crate::components::privacy_filter::{ListPrivacy, ListPrivacyFilters};
 use crate::components::sync_panel::SyncBanners;
@@ -24,6 +25,7 @@ pub fn ContactsPage() -> impl IntoView {
     let editing = RwSignal::new(
         crate::components::privacy_filter::take_contact_to_open().map(Editing::Existing),
     );
+    let show_duplicates = RwSignal::new(false);
     let search_ref = NodeRef::<leptos::html::Input>::new();
     ListPrivacy::provide();
 
@@ -66,7 +68,12 @@ pub fn ContactsPage() -> impl IntoView {
                     <button type="button" class="primary" on:click=move |_| editing.set(Some(Editing::New))>
                         {move || state.t(Msg::NewContact)}
                     </button>
+                    <button type="button" aria-expanded=move || show_duplicates.get().to_string()
+                        on:click=move |_| show_duplicates.update(|s| *s = !*s)>
+                        {move || state.t(coffer_core::i18n::crm::CrmMsg::FindDuplicates)}
+                    </button>
                 </div>
+                <Show when=move || show_duplicates.get()><ContactDuplicates/></Show>
                 {damaged}
                 <SyncBanners/>
                 <div class="field search">

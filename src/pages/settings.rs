@@ -2,6 +2,7 @@
 //! passphrase change.
 
 use crate::components::backup_panel::BackupPanel;
+use crate::components::custom_fields::CustomFieldEditor;
 use crate::components::passphrase_field::PassphraseField;
 use crate::components::sync_panel::AccountSection;
 use crate::pages::new_passphrase::NewPassphraseForm;
@@ -113,6 +114,7 @@ pub fn SettingsPage() -> impl IntoView {
             </form>
             <AccountSection/>
             <BackupPanel/>
+            <CustomFieldEditor/>
             <h2>{move || state.t(Msg::ChangePassphrase)}</h2>
             <Show
                 when=move || verified.get()

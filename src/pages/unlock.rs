@@ -65,6 +65,9 @@ pub async fn open_vault(state: AppState) {
     state.busy.set(None);
     match started {
         Ok(()) => {
+            if let Err(e) = crate::audit::start(state).await {
+                state.warn(error_text(&e, state.locale.get_untracked()));
+            }
             state.last_activity_ms.set_value(js_sys::Date::now());
             state.phase.set(Phase::Unlocked(View::Contacts));
             crate::components::retention_panel::run_on_unlock(state);

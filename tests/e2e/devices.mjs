@@ -82,8 +82,17 @@ export async function saveContact(page, c) {
   await page.getByText('Contact saved.').waitFor();
 }
 
+/// An existing contact's notes are masked (sensitive) until revealed, which
+/// is an audited action; a new contact has nothing to hide.
+export async function revealNotes(page) {
+  await page.getByLabel('Job title').waitFor();
+  const reveal = page.getByRole('button', { name: 'Reveal Notes' });
+  if (await reveal.count()) await reveal.click();
+}
+
 export async function edit(page, name, fields) {
   await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
+  if ('Notes' in fields) await revealNotes(page);
   for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByText('Contact saved.').first().waitFor();
@@ -96,6 +105,7 @@ export async function waitSynced(page) {
 /// The contact's current values as the editor shows them, and its history.
 export async function readContact(page, name) {
   await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
+  await revealNotes(page);
   const values = {
     job: await page.getByLabel('Job title').inputValue(),
     company: await page.getByLabel('Company').inputValue(),

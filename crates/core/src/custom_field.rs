@@ -330,6 +330,59 @@ impl CustomFieldDef {
         Ok(())
     }
 
+    /// The value a form's text input means for this field: a number for
+    /// number fields, money for currency fields (in the definition's
+    /// currency, else `currency`; parsed exactly, never through floats),
+    /// the text itself otherwise. Blank text is `null` (no value). Checkbox
+    /// and select inputs give their JSON directly.
+    pub fn value_from_input(
+        &self,
+        text: &str,
+        currency: Currency,
+    ) -> Result<Value, CustomFieldError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(Value::Null);
+        }
+        let wrong = CustomFieldError::WrongType {
+            expected: self.kind,
+        };
+        match self.kind {
+            FieldKind::Number => {
+                let plain = text.replace(',', "");
+                if let Ok(i) = plain.parse::<i64>() {
+                    Ok(Value::from(i))
+                } else {
+                    plain
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                        .map(Value::Number)
+                        .ok_or(wrong)
+                }
+            }
+            FieldKind::Currency => {
+                let money =
+                    Money::parse(text, self.currency.unwrap_or(currency)).map_err(|_| wrong)?;
+                serde_json::to_value(money).map_err(|_| wrong)
+            }
+            _ => Ok(Value::String(text.to_owned())),
+        }
+    }
+
+    /// A stored value as a form's text input shows it (the inverse of
+    /// [`CustomFieldDef::value_from_input`]).
+    pub fn input_text(&self, value: &Value) -> String {
+        match (self.kind, value) {
+            (FieldKind::Currency, v) => Money::deserialize(v)
+                .map(Money::to_plain_string)
+                .unwrap_or_default(),
+            (_, Value::String(s)) => s.clone(),
+            (_, Value::Null) => String::new(),
+            (_, v) => v.to_string(),
+        }
+    }
+
     fn option(&self, id: &str) -> Result<Uuid, CustomFieldError> {
         let id = Uuid::parse_str(id).map_err(|_| CustomFieldError::UnknownOption)?;
         if self.options.iter().any(|o| o.id == id) {
@@ -372,6 +425,54 @@ impl CustomFieldDef {
             (_, v) => v,
         }
     }
+}
+
+/// The table column of a custom field: its path in the record's JSON and
+/// its kind for filters and sorts. Currency values sort by their minor
+/// units; select and multi-select values by their labels (rows pass
+/// through [`readable_custom`] first).
+pub fn query_column(def: &CustomFieldDef) -> (String, crate::query::FieldKind) {
+    use crate::query::FieldKind as Q;
+    let path = format!("custom.{}", def.id);
+    match def.kind {
+        FieldKind::Number => (path, Q::Number),
+        FieldKind::Currency => (format!("{path}.minor"), Q::Number),
+        FieldKind::Date => (path, Q::Date),
+        FieldKind::Checkbox => (path, Q::Bool),
+        FieldKind::MultiSelect => (path, Q::Tags),
+        FieldKind::Text
+        | FieldKind::Select
+        | FieldKind::Url
+        | FieldKind::Email
+        | FieldKind::Phone => (path, Q::Text),
+    }
+}
+
+/// A record's JSON for a table: select and multi-select values under
+/// `custom` replaced by their option labels, so they show, filter and
+/// sort as the user sees them. Other values, and values of unknown
+/// definitions or options, are left as they are.
+pub fn readable_custom(defs: &[CustomFieldDef], mut row: Value) -> Value {
+    let Some(Value::Object(custom)) = row.get_mut("custom") else {
+        return row;
+    };
+    for def in defs.iter().filter(|d| d.kind.has_options()) {
+        let Some(v) = custom.get_mut(&def.id.to_string()) else {
+            continue;
+        };
+        let label = |v: &Value| -> Value {
+            v.as_str()
+                .and_then(|s| Uuid::parse_str(s).ok())
+                .and_then(|id| def.options.iter().find(|o| o.id == id))
+                .map_or_else(|| v.clone(), |o| Value::String(o.label.clone()))
+        };
+        let readable = match &*v {
+            Value::Array(items) => Value::Array(items.iter().map(label).collect()),
+            other => label(other),
+        };
+        *v = readable;
+    }
+    row
 }
 
 /// Normalises the values of a `record`'s custom fields against `defs`
@@ -703,5 +804,64 @@ mod tests {
         let s = serde_json::to_string(&values).unwrap();
         assert_eq!(s, r#"{"00000000-0000-0000-0000-000000000001":true}"#);
         assert_eq!(serde_json::from_str::<CustomValues>(&s).unwrap(), values);
+    }
+
+    #[test]
+    fn tables_show_option_labels_and_sort_currency_by_minor_units() {
+        let multi = CustomFieldDef {
+            id: Uuid::from_u128(2),
+            ..select(FieldKind::MultiSelect)
+        };
+        let row = json!({"id": "x", "custom": {
+            "00000000-0000-0000-0000-000000000001": RED,
+            "00000000-0000-0000-0000-000000000002": [GREEN, "gone"],
+        }});
+        let out = readable_custom(&[select(FieldKind::Select), multi], row);
+        assert_eq!(
+            out["custom"],
+            json!({"00000000-0000-0000-0000-000000000001": "Red",
+                   "00000000-0000-0000-0000-000000000002": ["Green", "gone"]})
+        );
+        let (path, kind) = query_column(&def(FieldKind::Currency));
+        assert_eq!(path, "custom.00000000-0000-0000-0000-000000000001.minor");
+        assert_eq!(kind, crate::query::FieldKind::Number);
+        assert_eq!(
+            query_column(&def(FieldKind::Checkbox)).1,
+            crate::query::FieldKind::Bool
+        );
+    }
+
+    #[test]
+    fn form_text_becomes_typed_values_and_back() {
+        let money = def(FieldKind::Currency);
+        let v = money.value_from_input("1,234.5", Currency::CNY).unwrap();
+        assert_eq!(v, json!({"minor": 123_450, "currency": "CNY"}));
+        assert_eq!(money.input_text(&v), "1234.50");
+        let usd = CustomFieldDef {
+            currency: Some(Currency::USD),
+            ..def(FieldKind::Currency)
+        };
+        assert_eq!(
+            usd.value_from_input("5", Currency::CNY).unwrap(),
+            json!({"minor": 500, "currency": "USD"})
+        );
+        let n = def(FieldKind::Number);
+        assert_eq!(n.value_from_input("12", Currency::CNY).unwrap(), json!(12));
+        assert_eq!(
+            n.value_from_input("2.5", Currency::CNY).unwrap(),
+            json!(2.5)
+        );
+        assert!(n.value_from_input("many", Currency::CNY).is_err());
+        assert_eq!(
+            n.value_from_input("  ", Currency::CNY).unwrap(),
+            Value::Null
+        );
+        assert_eq!(n.input_text(&json!(12)), "12");
+        let t = def(FieldKind::Url);
+        assert_eq!(
+            t.value_from_input(" https://a.example ", Currency::CNY)
+                .unwrap(),
+            json!("https://a.example")
+        );
     }
 }

@@ -246,6 +246,14 @@ impl Pipeline {
         Ok(i)
     }
 
+    /// The stage before (`step` < 0) or after (`step` > 0) `id` in board
+    /// order, for moving a deal one column with the keyboard; `None` at
+    /// either end or for an unknown stage.
+    pub fn neighbour_stage(&self, id: Uuid, step: isize) -> Option<&Stage> {
+        let i = self.stage_index(id)?;
+        self.stages.get(i.checked_add_signed(step)?)
+    }
+
     /// Inserts a new open stage at `position` among the open stages
     /// (0 = first, the number of open stages = just before won).
     pub fn add_stage(
@@ -646,5 +654,23 @@ pub(crate) mod tests {
                 proptest::prop_assert_eq!(p.validate(), Ok(()));
             }
         }
+    }
+
+    #[test]
+    fn neighbour_stages_step_along_the_board_and_stop_at_the_ends() {
+        let p = default_pipeline();
+        let first = p.stages[0].id;
+        assert_eq!(
+            p.neighbour_stage(first, 1).map(|s| s.id),
+            Some(p.stages[1].id)
+        );
+        assert!(p.neighbour_stage(first, -1).is_none());
+        let last = p.stages[5].id;
+        assert!(p.neighbour_stage(last, 1).is_none());
+        assert_eq!(
+            p.neighbour_stage(last, -1).map(|s| s.id),
+            Some(p.stages[4].id)
+        );
+        assert!(p.neighbour_stage(Uuid::from_u128(999), 1).is_none());
     }
 }

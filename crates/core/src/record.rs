@@ -30,13 +30,15 @@ pub const TASK_NAMESPACE: &str = "task";
 pub const TICKET_NAMESPACE: &str = "ticket";
 /// A [`crate::custom_field::CustomFieldDef`].
 pub const FIELD_DEF_NAMESPACE: &str = "fielddef";
+/// A [`crate::query::SavedView`] (a named table view).
+pub const VIEW_NAMESPACE: &str = "view";
 
 /// This device's account session and key bundle (never synced).
 pub const ACCOUNT_NAMESPACE: &str = "account";
 
 /// The CRM's own record namespaces (the privacy ones are
 /// [`crate::privacy::NAMESPACES`]).
-const CRM_NAMESPACES: [&str; 10] = [
+const CRM_NAMESPACES: [&str; 11] = [
     CONTACT_NAMESPACE,
     SETTINGS_NAMESPACE,
     ACCOUNT_NAMESPACE,
@@ -47,6 +49,7 @@ const CRM_NAMESPACES: [&str; 10] = [
     TASK_NAMESPACE,
     TICKET_NAMESPACE,
     FIELD_DEF_NAMESPACE,
+    VIEW_NAMESPACE,
 ];
 
 /// Every namespace this version knows: the CRM's records, then the privacy
@@ -168,6 +171,7 @@ mod tests {
                 "task",
                 "ticket",
                 "fielddef",
+                "view",
                 "consent",
                 "privacy_request",
                 "tombstone",
@@ -198,6 +202,14 @@ mod tests {
         assert_fields_classified(&crate::task::Task::default());
         assert_fields_classified(&crate::ticket::Ticket::default());
         assert_fields_classified(&crate::custom_field::CustomFieldDef::default());
+        assert_fields_classified(&crate::query::SavedView {
+            id: Uuid::from_u128(1),
+            name: "Open deals".into(),
+            record_type: DEAL_NAMESPACE.into(),
+            columns: Vec::new(),
+            sort: Vec::new(),
+            filter: crate::query::Filter::default(),
+        });
     }
 
     #[test]

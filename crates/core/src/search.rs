@@ -338,6 +338,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_chinese_name_in_two_fields_is_found_as_one_word() {
+        let mut index = SearchIndex::new();
+        let mut c = Contact::new(Uuid::from_u128(1), 0);
+        c.family_name = "张".into();
+        c.given_name = "伟".into();
+        index.upsert(&c);
+        for query in ["张伟", "zw", "zhangwei", "伟"] {
+            assert_eq!(index.search(query, 10).total, 1, "{query}");
+        }
+        assert_eq!(index.search("伟张", 10).total, 0);
+    }
+
+    #[test]
     fn phone_like_terms_also_match_by_digits() {
         let t = Term::new("138-0013");
         assert_eq!(t.digits.as_deref(), Some("1380013"));

@@ -8,6 +8,7 @@
 //! [`Problems<CompanyField>`], and the JSON form tolerates missing and
 //! unknown fields ([`crate::record::Record`]).
 
+pub mod table;
 pub mod uscc;
 
 use serde::{Deserialize, Serialize};

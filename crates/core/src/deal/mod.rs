@@ -37,6 +37,7 @@ use crate::record::{DEAL_NAMESPACE, impl_record};
 use crate::text::collapse_whitespace;
 
 mod forecast;
+pub mod table;
 
 pub use forecast::{MonthTotal, StageTotal, stage_totals, weighted_by_close_month, weighted_total};
 

@@ -674,6 +674,7 @@ mod tests {
             Braces => ("{count} deals", "交易"),
             Fine => ("Deals", "交易"),
         } }
+        assert_eq!(Bad::Fine.in_locale(Locale::ZhCn), "交易");
         let problems = check_messages::<Bad>(&[]);
         assert_eq!(problems.len(), 2, "{problems:#?}");
         assert!(problems[0].starts_with("Same"));

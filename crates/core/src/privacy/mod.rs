@@ -46,6 +46,7 @@ pub mod records;
 pub mod request;
 pub mod restriction;
 pub mod retention;
+pub mod security_settings;
 
 /// Every record namespace this module stores, each a record type of its own
 /// (listed in [`crate::record::ALL_NAMESPACES`] too).

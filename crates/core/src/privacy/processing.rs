@@ -181,8 +181,36 @@ pub fn csv_cell(value: &str) -> String {
     }
 }
 
+crate::record::impl_record!(ProcessingActivity, PROCESSING_NAMESPACE, {
+    id: Public,
+    name: Public,
+    purposes: Public,
+    lawful_bases: Public,
+    data_categories: Public,
+    data_subjects: Public,
+    recipients: Public,
+    retention: Public,
+    transfers: Public,
+    security_measures: Public,
+});
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn activities_are_records_with_every_field_classified() {
+        use crate::record::{Record, assert_fields_classified};
+        let a = super::ProcessingActivity {
+            id: uuid::Uuid::from_u128(3),
+            name: "Newsletter".into(),
+            ..Default::default()
+        };
+        assert_fields_classified(&a);
+        assert_eq!(
+            super::ProcessingActivity::from_json(&a.to_json()).unwrap(),
+            a
+        );
+    }
+
     use super::*;
 
     fn register() -> ProcessingRegister {

@@ -44,6 +44,7 @@
 //! ```
 
 mod filter;
+mod input;
 mod path;
 mod value;
 
@@ -60,6 +61,8 @@ pub use path::ColumnPath;
 pub use value::FieldKind;
 
 use value::Cell;
+
+use crate::record::{VIEW_NAMESPACE, impl_record};
 
 /// Why a view, filter or column cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
@@ -170,6 +173,17 @@ pub struct SavedView {
     #[serde(default)]
     pub filter: Filter,
 }
+
+// Saved views sync like any record. The filter may hold values the user
+// typed about customers (a name, a city), so it is sensitive.
+impl_record!(SavedView, VIEW_NAMESPACE, {
+    id: Public,
+    name: Public,
+    record_type: Public,
+    columns: Public,
+    sort: Public,
+    filter: Sensitive,
+});
 
 impl SavedView {
     /// Checks the view against `schema` and prepares it to run.

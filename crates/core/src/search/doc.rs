@@ -104,6 +104,11 @@ pub(super) fn contact_doc(c: &Contact) -> SearchDoc {
         .title(&c.given_name)
         .title(&c.family_name)
         .title(&c.full_name);
+    // A Chinese name split into family "张" and given "伟" is written and
+    // searched as one word, "张伟" (and "zw", "zhangwei").
+    if c.full_name.is_empty() && crate::text::contains_cjk(&c.family_name) {
+        doc = doc.title(&c.display_name(NameOrder::SurnameFirst));
+    }
     for email in &c.emails {
         doc = doc.text(&email.address);
     }

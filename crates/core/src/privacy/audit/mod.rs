@@ -274,7 +274,13 @@ pub fn append(
 }
 
 mod hex;
+mod record;
 mod verify;
+
+pub use record::{
+    AUDIT_KEY_NAMESPACE, AuditFilter, AuditRecord, DeviceChain, chains, count_detail, entries_csv,
+    entries_json, fields_detail, record_id,
+};
 
 pub use verify::{ChainBreak, merge_for_display, verify_chain};
 

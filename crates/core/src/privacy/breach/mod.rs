@@ -375,5 +375,48 @@ pub fn people_notice(
     lines.join("\n") + "\n"
 }
 
+/// Reads a UTC time as a form gives it, `"2026-11-23T14:05"` (a
+/// `datetime-local` input) or `"2026-11-23 14:05"`, into unix ms.
+pub fn parse_utc_minute(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (date, time) = text.split_once(['T', ' '])?;
+    let date: CivilDate = date.parse().ok()?;
+    let (h, m) = time.split_once(':')?;
+    let h: i64 = h.parse().ok()?;
+    // Seconds, if the input gives them, are dropped.
+    let m: i64 = m.get(..2)?.parse().ok()?;
+    if !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return None;
+    }
+    Some(date.start_unix_ms(0).ok()? + (h * 60 + m) * 60_000)
+}
+
+/// The value for a `datetime-local` input showing `ms` in UTC.
+pub fn utc_minute_input(ms: i64) -> String {
+    let Ok(date) = CivilDate::from_unix_ms(ms, 0) else {
+        return String::new();
+    };
+    let minutes = ms.rem_euclid(DAY_MS) / 60_000;
+    format!("{date}T{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+crate::record::impl_record!(BreachIncident, BREACH_NAMESPACE, {
+    id: Public,
+    discovered_ms: Public,
+    occurred_ms: Public,
+    description: Personal,
+    affected_record_ids: Personal,
+    affected_people_estimate: Public,
+    categories: Public,
+    likely_consequences: Personal,
+    measures_taken: Public,
+    measures_proposed: Public,
+    advice_to_people: Public,
+    delay_reason: Public,
+    authority_notified_ms: Public,
+    people_notified_ms: Public,
+    recorded_by: Personal,
+});
+
 #[cfg(test)]
 mod tests;

@@ -124,3 +124,36 @@ fn utc_formatting_handles_the_epoch_and_before() {
     assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
     assert_eq!(format_utc(-60_000), "1969-12-31 23:59 UTC");
 }
+
+#[test]
+fn incidents_are_records_with_every_field_classified() {
+    use crate::record::{Record, assert_fields_classified};
+    let mut i = incident();
+    i.recorded_by = Some(Actor {
+        user_id: Uuid::nil(),
+        device_id: Uuid::from_u128(4),
+    });
+    // Every optional field present, so every key is written.
+    i.occurred_ms = Some(T0);
+    assert_fields_classified(&i);
+    assert_eq!(BreachIncident::from_json(&i.to_json()).unwrap(), i);
+    assert_eq!(BreachIncident::NAMESPACE, BREACH_NAMESPACE);
+}
+
+#[test]
+fn form_times_are_read_as_utc_minutes() {
+    assert_eq!(parse_utc_minute("2026-11-23T12:00"), Some(T0));
+    assert_eq!(
+        parse_utc_minute(" 2026-11-23 13:30 "),
+        Some(T0 + 90 * 60_000)
+    );
+    assert_eq!(
+        parse_utc_minute("2026-11-23T13:30:59"),
+        Some(T0 + 90 * 60_000)
+    );
+    assert_eq!(parse_utc_minute("2026-11-23T24:00"), None);
+    assert_eq!(parse_utc_minute("2026-02-30T10:00"), None);
+    assert_eq!(parse_utc_minute("yesterday"), None);
+    assert_eq!(utc_minute_input(T0 + 90 * 60_000), "2026-11-23T13:30");
+    assert_eq!(format_utc(T0), "2026-11-23 12:00 UTC");
+}
