@@ -183,7 +183,7 @@ test('a restricted contact is badged, read-only, hidden from search unless asked
   await note.waitFor();
   assert.match(await note.innerText(), /Restricted.*read-only/s);
   assert.equal(await page.getByLabel('Given name').isDisabled(), true);
-  assert.equal(await page.getByLabel('Notes').isDisabled(), true);
+  assert.equal(await page.getByLabel('Job title').isDisabled(), true);
   assert.equal(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled(), true);
 
   // Search leaves it out by default…
