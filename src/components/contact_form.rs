@@ -3,6 +3,7 @@
 
 use crate::components::contact_privacy::ContactPrivacy;
 use crate::components::custom_fields::{self, CustomFieldInputs};
+use crate::components::restriction_panel::RestrictedNote;
 use crate::components::reveal::Revealable;
 use crate::components::sync_panel::date_time;
 use crate::components::timeline::{RecordRef, RecordTimeline};
@@ -169,6 +170,16 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
     let form_error = RwSignal::new(None::<String>);
     let saving = RwSignal::new(false);
 
+    // A restricted contact is read-only (GDPR art. 18): core decides.
+    let read_only = move || match mode {
+        Editing::Existing(id) => state.book.with(|b| {
+            b.entries.get(&id).is_some_and(|c| {
+                coffer_core::privacy::restriction::is_read_only(c.restriction.as_ref())
+            })
+        }),
+        Editing::New => false,
+    };
+
     let error_for = move |field: Field| {
         Signal::derive(move || {
             errors.with(|es| {
@@ -230,7 +241,7 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if saving.get_untracked() {
+        if saving.get_untracked() || read_only() {
             return;
         }
         let contact = build().normalized();
@@ -383,7 +394,9 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
     view! {
         <section class="editor-pane" aria-labelledby="editor-title" on:keydown=on_keydown>
             <h2 id="editor-title">{title}</h2>
+            {match mode { Editing::Existing(id) => Some(view! { <RestrictedNote id=id/> }), Editing::New => None }}
             <form on:submit=on_submit novalidate=true>
+                <fieldset class="form-fields" disabled=read_only aria-describedby=move || read_only().then_some("restricted-note")>
                 <fieldset>
                     <legend class="visually-hidden">{move || state.t(Msg::FullName)}</legend>
                     <TextField id="salutation" label=Msg::Salutation value=salutation error=error_for(Field::Salutation)/>
@@ -447,9 +460,10 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                     <p id="notes-error" class="field-error">{move || error_for(Field::Notes).get()}</p>
                 </div>
                 <CustomFieldInputs record=RecordKind::Contact values=custom errors=custom_errors/>
+                </fieldset>
                 <p class="form-error" role="alert">{move || form_error.get()}</p>
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || saving.get()>{move || state.t(Msg::Save)}</button>
+                    <button type="submit" class="primary" disabled=move || saving.get() || read_only()>{move || state.t(Msg::Save)}</button>
                     <button type="button" on:click=move |_| editing.set(None)>{move || state.t(Msg::Cancel)}</button>
                     {matches!(mode, Editing::Existing(_)).then(|| view! {
                         <button type="button" class="danger" on:click=on_delete>{move || state.t(Msg::Delete)}</button>
@@ -543,7 +557,12 @@ fn RecordHistory(id: Uuid) -> impl IntoView {
         state.book.track();
         state
             .sync()
-            .map(|s| (s.history(id), Some(s.device())))
+            .map(|s| {
+                // Restriction changes are listed by the privacy panel.
+                let mut list = s.history(id);
+                list.retain(|h| !matches!(h.field.as_str(), "restriction" | "anonymised_ms"));
+                (list, Some(s.device()))
+            })
             .unwrap_or_default()
     };
     view! {

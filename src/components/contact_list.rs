@@ -2,6 +2,8 @@
 //! reachable by scrolling, but only the rows in view (plus a margin) exist in
 //! the page, so 100,000 contacts scroll as smoothly as 10.
 
+use crate::components::privacy_filter::{ListPrivacy, admitted};
+use crate::components::restriction_panel::RestrictedBadge;
 use crate::pages::contacts::Editing;
 use crate::state::use_app;
 use coffer_core::i18n::{Msg, fill};
@@ -31,12 +33,30 @@ pub fn ContactList(query: RwSignal<String>, editing: RwSignal<Option<Editing>>) 
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(DEFAULT_VIEWPORT);
 
-    // Every match, ranked; recomputed when the query or the book changes.
+    // Every match, ranked, that the privacy filters admit (restricted
+    // contacts only when asked for); recomputed when the query, the
+    // filters or the book change.
+    let privacy = use_context::<ListPrivacy>();
     let matches = Memo::new(move |_| {
         let q = query.get();
-        state
+        let ids = state
             .book
-            .with(|book| book.index.search(&q, usize::MAX).ids)
+            .with(|book| book.index.search(&q, usize::MAX).ids);
+        match privacy {
+            Some(p) => {
+                let filter = p.search_filter();
+                if filter.consent.is_some() {
+                    state.records.track();
+                }
+                admitted(
+                    &state,
+                    ids,
+                    &filter,
+                    coffer_core::privacy::Operation::Search,
+                )
+            }
+            None => ids,
+        }
     });
 
     // A new search starts at the top.
@@ -94,12 +114,13 @@ pub fn ContactList(query: RwSignal<String>, editing: RwSignal<Option<Editing>>) 
                     .collect::<Vec<_>>()
                     .join("  ");
                     let tags = c.tags.clone();
+                    let restricted = c.restriction.is_some();
                     view! {
                         <li aria-setsize=total aria-posinset=position + 1>
                             <button type="button" class="contact-row"
                                 aria-current=move || selected().then_some("true")
                                 on:click=move |_| editing.set(Some(Editing::Existing(id)))>
-                                <span class="name">{name}</span>
+                                <span class="name">{name} {restricted.then(|| view! { <RestrictedBadge/> })}</span>
                                 <span class="org">{org}</span>
                                 <span class="points">{points}</span>
                                 <span class="tags">

@@ -2,6 +2,7 @@
 //! CSV or vCard 4.0, or everything as Coffer's JSON export. Files are built
 //! in chunks with progress and handed to the browser as a download.
 
+use crate::components::privacy_filter::{ConsentSelect, admitted};
 use crate::download::{download, today};
 use crate::state::{AppState, use_app};
 use crate::vault::{self, yield_to_browser};
@@ -118,6 +119,8 @@ pub fn ExportPanel(query: RwSignal<String>) -> impl IntoView {
     let format = RwSignal::new(Format::Csv);
     let bom = RwSignal::new(true);
     let progress = RwSignal::new(None::<(usize, usize)>);
+    // Exports never include restricted contacts; they may require a consent.
+    let consent = RwSignal::new(None::<coffer_core::privacy::Purpose>);
     let count = Memo::new(move |_| {
         let q = query.get();
         state.book.with(|b| b.index.search(&q, usize::MAX).total)
@@ -131,7 +134,15 @@ pub fn ExportPanel(query: RwSignal<String>) -> impl IntoView {
         let ids = match chosen {
             // The JSON export is the full backup: every contact.
             Format::Json => listed(&state, ""),
-            _ => listed(&state, &query.get_untracked()),
+            _ => admitted(
+                &state,
+                listed(&state, &query.get_untracked()),
+                &coffer_core::privacy::ContactFilter {
+                    consent: consent.get_untracked(),
+                    ..Default::default()
+                },
+                coffer_core::privacy::Operation::Export,
+            ),
         };
         let with_bom = bom.get_untracked();
         let exported = ids.len();
@@ -191,6 +202,9 @@ pub fn ExportPanel(query: RwSignal<String>) -> impl IntoView {
                     <input type="checkbox" id="export-bom" bind:checked=bom/>
                     <label for="export-bom">{move || state.t(Msg::ExportBom)}</label>
                 </div>
+            </Show>
+            <Show when=move || format.get() != Format::Json>
+                <ConsentSelect id="export-consent" value=consent/>
             </Show>
             <p class="hint">
                 {move || if format.get() == Format::Json {

@@ -4,6 +4,7 @@ use crate::components::contact_form::ContactForm;
 use crate::components::contact_list::ContactList;
 use crate::components::duplicates_panel::ContactDuplicates;
 use crate::components::export_panel::ExportPanel;
+use crate::components::privacy_filter::{ListPrivacy, ListPrivacyFilters};
 use crate::components::sync_panel::SyncBanners;
 use crate::state::use_app;
 use coffer_core::i18n::{Msg, fill};
@@ -21,9 +22,16 @@ pub enum Editing {
 pub fn ContactsPage() -> impl IntoView {
     let state = use_app();
     let query = RwSignal::new(String::new());
-    let editing = RwSignal::new(None::<Editing>);
+    // A contact opened from another page (search, a request) opens in the
+    // editor.
+    let editing = RwSignal::new(
+        state
+            .take_open(coffer_core::record::CONTACT_NAMESPACE)
+            .map(Editing::Existing),
+    );
     let show_duplicates = RwSignal::new(false);
     let search_ref = NodeRef::<leptos::html::Input>::new();
+    ListPrivacy::provide();
 
     // "/" jumps to the search box, as in most web apps.
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -41,10 +49,6 @@ pub fn ContactsPage() -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
-    // A contact opened from another page (the dashboard's search).
-    if let Some(id) = state.take_open(coffer_core::record::CONTACT_NAMESPACE) {
-        editing.set(Some(Editing::Existing(id)));
-    }
 
     let damaged = move || {
         let count = state.damaged.with(Vec::len);
@@ -83,6 +87,7 @@ pub fn ContactsPage() -> impl IntoView {
                         aria-controls="contact-results"
                         bind:value=query/>
                 </div>
+                <ListPrivacyFilters/>
                 <ContactList query=query editing=editing/>
                 <ExportPanel query=query/>
             </section>

@@ -70,6 +70,7 @@ pub async fn open_vault(state: AppState) {
             }
             state.last_activity_ms.set_value(js_sys::Date::now());
             state.phase.set(Phase::Unlocked(View::Contacts));
+            crate::components::retention_panel::run_on_unlock(state);
         }
         Err(e) => {
             state.lock(LockReason::Start);

@@ -178,6 +178,8 @@ mod tests {
                 "audit",
                 "breach",
                 "processing_activity",
+                "retention_rule",
+                "privacy_settings",
             ]
         );
         let mut unique = ALL_NAMESPACES.to_vec();

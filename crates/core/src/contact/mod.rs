@@ -69,6 +69,13 @@ pub struct Contact {
     pub created_ms: i64,
     /// Unix milliseconds.
     pub updated_ms: i64,
+    /// Set while processing is restricted (GDPR art. 18): the contact is
+    /// kept but read-only and left out of search, exports and bulk actions
+    /// ([`crate::privacy::restriction::decide`]).
+    pub restriction: Option<crate::privacy::Restriction>,
+    /// When the contact was anonymised (unix ms); its personal fields are
+    /// empty since ([`crate::privacy::anonymise`]).
+    pub anonymised_ms: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,6 +186,8 @@ crate::record::impl_record!(Contact, crate::record::CONTACT_NAMESPACE, {
     custom: Sensitive,
     created_ms: Public,
     updated_ms: Public,
+    restriction: Public,
+    anonymised_ms: Public,
 });
 
 impl Contact {

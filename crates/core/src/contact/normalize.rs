@@ -61,6 +61,8 @@ impl Contact {
             custom: normalize_custom(self.custom),
             created_ms: self.created_ms,
             updated_ms: self.updated_ms,
+            restriction: self.restriction,
+            anonymised_ms: self.anonymised_ms,
         }
     }
 }

@@ -145,6 +145,12 @@ pub fn merge_contacts(
         custom,
         created_ms: keep.created_ms.min(other.created_ms),
         updated_ms: now_ms,
+        // Restricted stays restricted: a merge must not lift it.
+        restriction: keep
+            .restriction
+            .clone()
+            .or_else(|| other.restriction.clone()),
+        anonymised_ms: keep.anonymised_ms.max(other.anonymised_ms),
     };
     Merged {
         merged,

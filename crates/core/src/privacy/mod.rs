@@ -15,6 +15,9 @@
 //!   contact field → [`crate::DataClass`] table.
 //! - [`mask`]: masked forms for lists (`"••••1234"`).
 //! - [`erasure`]: erasure tombstones.
+//! - [`listing`]: what search, exports and retention see of a contact
+//!   (restriction and consent filters, retention facts).
+//! - [`records`]: the stored privacy record types and their field classes.
 //! - [`audit`]: the per-device, hash-chained, signed audit log and its
 //!   verifier, which names where a chain breaks.
 //! - [`breach`]: the breach register, the 72-hour clock and notification
@@ -36,8 +39,10 @@ pub mod breach;
 pub mod calendar;
 pub mod consent;
 pub mod erasure;
+pub mod listing;
 pub mod mask;
 pub mod processing;
+pub mod records;
 pub mod request;
 pub mod restriction;
 pub mod retention;
@@ -45,13 +50,15 @@ pub mod security_settings;
 
 /// Every record namespace this module stores, each a record type of its own
 /// (listed in [`crate::record::ALL_NAMESPACES`] too).
-pub const NAMESPACES: [&str; 6] = [
+pub const NAMESPACES: [&str; 8] = [
     consent::CONSENT_NAMESPACE,
     request::REQUEST_NAMESPACE,
     erasure::TOMBSTONE_NAMESPACE,
     audit::AUDIT_NAMESPACE,
     breach::BREACH_NAMESPACE,
     processing::PROCESSING_NAMESPACE,
+    records::RETENTION_NAMESPACE,
+    records::PRIVACY_SETTINGS_NAMESPACE,
 ];
 
 pub use anonymise::{AnonymiseError, Anonymised, anonymise_contact, contact_field_class};
@@ -60,6 +67,8 @@ pub use consent::{
     Actor, ConsentDecision, ConsentEntry, ConsentError, ConsentLedger, LawfulBasis, Purpose,
 };
 pub use erasure::{ErasureCause, ErasureTombstone};
+pub use listing::{ContactFilter, STANDARD_PURPOSES, purpose_code, purpose_from_code};
+pub use records::{PrivacySettings, RETENTION_NAMESPACE, RetentionPolicy};
 pub use request::{DeadlineRules, Jurisdiction, RequestKind, SubjectRequest, Urgency};
 pub use restriction::{Decision, Inclusion, Operation, Restriction, decide};
 pub use retention::{RecordFacts, RetentionAction, RetentionCandidate, RetentionRule};
