@@ -66,6 +66,7 @@ pub fn CompanyForm(original: Option<Company>, on_done: Callback<Option<Uuid>>) -
     let domain = RwSignal::new(base.domain.clone());
     let website = RwSignal::new(base.website.clone());
     let industry = RwSignal::new(base.industry.clone());
+    let owner = RwSignal::new(base.owner_name.clone());
     let size = RwSignal::new(base.size);
     let scheme = RwSignal::new(base.registration.scheme);
     let number = RwSignal::new(base.registration.number.clone());
@@ -127,6 +128,7 @@ pub fn CompanyForm(original: Option<Company>, on_done: Callback<Option<Uuid>>) -
             domain: domain.get_untracked(),
             website: website.get_untracked(),
             industry: industry.get_untracked(),
+            owner_name: owner.get_untracked(),
             size: size.get_untracked(),
             registration: Registration {
                 scheme: scheme.get_untracked(),
@@ -206,6 +208,7 @@ pub fn CompanyForm(original: Option<Company>, on_done: Callback<Option<Uuid>>) -
             </div>
             <div class="row">
                 <CrmInput id="company-industry" label=CrmMsg::Industry value=industry error=error_for(CompanyField::Industry)/>
+                <CrmInput id="company-owner" label=CrmMsg::OwnerName value=owner/>
                 <div class="field">
                     <label for="company-size">{move || state.t(CrmMsg::Size)}</label>
                     <select id="company-size" on:change=move |ev| {

@@ -82,6 +82,7 @@ pub fn DealForm(
         Deal::new(Uuid::new_v4(), String::new(), &p, vault::now_ms())
     });
     let name = RwSignal::new(base.name.clone());
+    let owner = RwSignal::new(base.owner_name.clone());
     let currency = RwSignal::new(base.amount.map_or(Currency::CNY, |m| m.currency));
     let amount = RwSignal::new(base.amount.map(Money::to_plain_string).unwrap_or_default());
     let close = RwSignal::new(base.close_date.map(|d| d.to_string()).unwrap_or_default());
@@ -253,6 +254,7 @@ pub fn DealForm(
         let defs = all_defs(state);
         let deal = Deal {
             name: name.get_untracked(),
+            owner_name: owner.get_untracked(),
             amount: money,
             close_date,
             probability: prob,
@@ -420,6 +422,7 @@ pub fn DealForm(
                     }).collect_view()}
                 </ul>
             </fieldset>
+            <CrmInput id="deal-owner" label=CrmMsg::OwnerName value=owner/>
             <CrmInput id="deal-tags" label=CrmMsg::TagsLabel value=tags hint=CrmMsg::TagsHintCrm/>
             <div class="field">
                 <label for="deal-notes">{move || state.t(Msg::Notes)}</label>

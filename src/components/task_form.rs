@@ -38,6 +38,7 @@ pub fn TaskForm(
         t
     });
     let title = RwSignal::new(base.title.clone());
+    let assignee = RwSignal::new(base.assignee_name.clone());
     let (date0, time0) = match base.due {
         Some(Due::Date(d)) => (d.to_string(), String::new()),
         Some(Due::At(ms)) => (local_time::date_of(ms), local_time::time_of(ms)),
@@ -114,6 +115,7 @@ pub fn TaskForm(
         let defs = state.records.with_untracked(|r| r.all::<CustomFieldDef>());
         let task = Task {
             title: title.get_untracked(),
+            assignee_name: assignee.get_untracked(),
             due,
             reminder,
             notes: notes.get_untracked(),
@@ -178,6 +180,10 @@ pub fn TaskForm(
                 <input id="task-title" type="text" autocomplete="off" bind:value=title
                     aria-describedby="task-title-error" aria-invalid=move || title_error.get().is_some().to_string()/>
                 <p id="task-title-error" class="field-error">{move || title_error.get()}</p>
+            </div>
+            <div class="field">
+                <label for="task-assignee">{move || state.t(WorkMsg::Assignee)}</label>
+                <input id="task-assignee" type="text" autocomplete="off" bind:value=assignee/>
             </div>
             <div class="row">
                 <div class="field">

@@ -33,6 +33,7 @@ enum Mode {
 fn column_label(path: &str) -> CrmMsg {
     match path {
         "name" => CrmMsg::CompanyName,
+        "owner_name" => CrmMsg::OwnerName,
         "domain" => CrmMsg::Domain,
         "industry" => CrmMsg::Industry,
         "size" => CrmMsg::Size,

@@ -38,6 +38,7 @@ enum Mode {
 fn column_label(path: &str) -> CrmMsg {
     match path {
         "name" => CrmMsg::DealName,
+        "owner_name" => CrmMsg::OwnerName,
         "company_name" => CrmMsg::RecordCompany,
         "pipeline_name" => CrmMsg::Pipeline,
         "stage_name" => CrmMsg::Stage,

@@ -137,6 +137,10 @@ fn TaskRow(
             <label for=box_id class="title">{task.title.clone()}</label>
             {due.map(|d| view! { <span class="due">{move || fill(state.t(WorkMsg::DueOn), &[("when", &d)])}</span> })}
             {(!names.is_empty()).then(|| view! { <span class="links">{names.join(", ")}</span> })}
+            {(!task.assignee_name.is_empty()).then(|| {
+                let who = task.assignee_name.clone();
+                view! { <span class="assignee">{move || fill(state.t(WorkMsg::AssignedTo), &[("name", &who)])}</span> }
+            })}
             <button type="button" class="link" on:click=move |_| editing.set(Some(Editing::Existing(for_edit.clone())))>
                 {move || state.t(WorkMsg::EditTask)}
                 <span class="visually-hidden">{format!(": {}", task.title)}</span>

@@ -102,6 +102,7 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
     await page.getByLabel('Company name').fill('Acme Trading');
     await page.getByLabel('Domain').fill('acme.example');
     await page.getByLabel('Industry').fill('Wholesale');
+    await page.getByLabel('Owner').fill('  Mei   Chen ');
     await page.getByLabel('Registration number').fill(TYPO_USCC);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('The check character does not match: there is a typo in this code.').waitFor();
@@ -117,6 +118,9 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
     await newCompany({ name: 'Zeta Foods', industry: 'Food' });
     await newCompany({ name: 'Beta Works', industry: 'Retail' });
     await page.getByText('3 companies').waitFor();
+    // The owner is a column of the table, tidied when saved.
+    await page.getByRole('columnheader', { name: 'Owner' }).waitFor();
+    await page.getByRole('cell', { name: 'Mei Chen', exact: true }).waitFor();
   });
 
   await t.test('the companies table sorts and filters, and a saved view survives a reload', async () => {

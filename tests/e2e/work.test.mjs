@@ -86,9 +86,10 @@ function section(name) {
   return page.locator(`.task-section[data-section="${name}"]`);
 }
 
-async function addTask(title, { date, remind } = {}) {
+async function addTask(title, { date, remind, assignee } = {}) {
   await page.getByRole('button', { name: 'New task' }).click();
   await page.getByLabel('Title', { exact: true }).fill(title);
+  if (assignee) await page.getByLabel('Assignee').fill(assignee);
   if (date) await page.getByLabel('Due date').fill(date);
   if (remind) await page.getByLabel('Remind me at').fill(remind);
   await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -189,11 +190,12 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
   await t.test('tasks land in Overdue, Today and Upcoming; one is completed from the keyboard', async () => {
     await goTo('Tasks');
     await addTask('Call back about invoice', { date: await localDate(-1) });
-    await addTask('Send the quote', { date: await localDate(0) });
+    await addTask('Send the quote', { date: await localDate(0), assignee: '王芳' });
     await addTask('Plan the workshop', { date: await localDate(7) });
     await addTask('Read the contract');
     await section('overdue').getByRole('heading', { name: 'Overdue (1)' }).waitFor();
     await section('today').getByRole('heading', { name: 'Today (1)' }).waitFor();
+    await section('today').locator('.task-row', { hasText: 'Send the quote' }).getByText('for 王芳').waitFor();
     await section('upcoming').getByRole('heading', { name: 'Upcoming (1)' }).waitFor();
     await section('nodate').getByRole('heading', { name: 'No date (2)' }).waitFor();
     const linked = section('nodate').locator('.task-row', { hasText: 'Send the brochure' });

@@ -37,6 +37,9 @@ pub struct Task {
     pub due: Option<Due>,
     /// The team member who should do it.
     pub assignee: Option<Uuid>,
+    /// Who should do it, as the team writes it (until team members are
+    /// records, when `assignee` names one).
+    pub assignee_name: String,
     pub status: TaskStatus,
     pub reminder: Option<Reminder>,
     pub contact_ids: Vec<Uuid>,
@@ -55,6 +58,7 @@ impl_record!(Task, TASK_NAMESPACE, {
     notes: Sensitive,
     due: Personal,
     assignee: Public,
+    assignee_name: Personal,
     status: Public,
     reminder: Personal,
     contact_ids: Personal,
@@ -222,6 +226,7 @@ impl Task {
     pub fn normalized(self, defs: &[CustomFieldDef]) -> Task {
         Task {
             title: collapse_whitespace(&self.title),
+            assignee_name: collapse_whitespace(&self.assignee_name),
             notes: self.notes.trim().to_owned(),
             contact_ids: dedup_ids(self.contact_ids),
             company_ids: dedup_ids(self.company_ids),

@@ -47,6 +47,9 @@ pub struct Company {
     pub addresses: Vec<CompanyAddress>,
     /// The team member responsible for this company.
     pub owner: Option<Uuid>,
+    /// Who is responsible, as the team writes it (until team members are
+    /// records, when `owner` names one).
+    pub owner_name: String,
     pub tags: Vec<String>,
     pub notes: String,
     /// Unix milliseconds.
@@ -66,6 +69,7 @@ impl_record!(Company, COMPANY_NAMESPACE, {
     registration: Personal,
     addresses: Personal,
     owner: Public,
+    owner_name: Personal,
     tags: Personal,
     notes: Sensitive,
     created_ms: Public,
@@ -259,6 +263,7 @@ impl Company {
             domain,
             website,
             industry: collapse_whitespace(&self.industry),
+            owner_name: collapse_whitespace(&self.owner_name),
             registration: Registration {
                 scheme: self.registration.scheme,
                 number,

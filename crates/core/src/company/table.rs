@@ -7,11 +7,12 @@ use crate::query::{FieldKind, Schema};
 use crate::record::COMPANY_NAMESPACE;
 
 /// The built-in columns, in the order a column picker lists them.
-pub const TABLE_COLUMNS: [(&str, FieldKind); 9] = [
+pub const TABLE_COLUMNS: [(&str, FieldKind); 10] = [
     ("name", FieldKind::Text),
     ("domain", FieldKind::Text),
     ("industry", FieldKind::Text),
     ("size", FieldKind::Text),
+    ("owner_name", FieldKind::Text),
     ("addresses.0.city", FieldKind::Text),
     ("registration.number", FieldKind::Text),
     ("tags", FieldKind::Tags),
@@ -20,7 +21,7 @@ pub const TABLE_COLUMNS: [(&str, FieldKind); 9] = [
 ];
 
 /// Columns shown until the user picks others.
-pub const DEFAULT_COLUMNS: [&str; 5] = ["name", "domain", "industry", "size", "tags"];
+pub const DEFAULT_COLUMNS: [&str; 6] = ["name", "domain", "industry", "size", "owner_name", "tags"];
 
 /// The schema of the companies table: the built-in columns and one per
 /// custom field defined for companies.

@@ -62,6 +62,9 @@ pub struct Deal {
     pub company_id: Option<Uuid>,
     /// The team member responsible for this deal.
     pub owner: Option<Uuid>,
+    /// Who is responsible, as the team writes it (until team members are
+    /// records, when `owner` names one).
+    pub owner_name: String,
     pub tags: Vec<String>,
     pub notes: String,
     /// Unix milliseconds.
@@ -81,6 +84,7 @@ impl_record!(Deal, DEAL_NAMESPACE, {
     contacts: Personal,
     company_id: Personal,
     owner: Public,
+    owner_name: Personal,
     tags: Personal,
     notes: Sensitive,
     created_ms: Public,
@@ -327,6 +331,7 @@ impl Deal {
         let mut seen = HashSet::new();
         Deal {
             name: collapse_whitespace(&self.name),
+            owner_name: collapse_whitespace(&self.owner_name),
             contacts: self
                 .contacts
                 .into_iter()

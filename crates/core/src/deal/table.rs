@@ -11,9 +11,10 @@ use crate::query::{FieldKind, Schema};
 use crate::record::DEAL_NAMESPACE;
 
 /// The built-in columns, in the order a column picker lists them.
-pub const TABLE_COLUMNS: [(&str, FieldKind); 10] = [
+pub const TABLE_COLUMNS: [(&str, FieldKind); 11] = [
     ("name", FieldKind::Text),
     ("company_name", FieldKind::Text),
+    ("owner_name", FieldKind::Text),
     ("pipeline_name", FieldKind::Text),
     ("stage_name", FieldKind::Text),
     ("amount.minor", FieldKind::Number),

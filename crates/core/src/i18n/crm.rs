@@ -127,6 +127,7 @@ messages! { pub enum CrmMsg {
     ReasonPhone => ("same phone", "电话相同"),
     ReasonName => ("same name", "名称相同"),
     ReasonDomain => ("same domain", "域名相同"),
+    OwnerName => ("Owner", "负责人"),
     ReasonRegistration => ("same registration number", "登记号码相同"),
     // Custom fields.
     CustomFields => ("Custom fields", "自定义字段"),

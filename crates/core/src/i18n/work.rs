@@ -89,6 +89,7 @@ messages! { pub enum WorkMsg {
     Dismiss => ("Dismiss", "忽略"),
     SnoozeHour => ("Remind me in an hour", "一小时后提醒"),
     Assignee => ("Assignee", "负责人"),
+    AssignedTo => ("for {name}", "负责人：{name}"),
 
     // Tickets
     NewTicket => ("New ticket", "新建工单"),
