@@ -150,8 +150,28 @@ pub fn DataTable(
     /// Receives the positions in `rows` that pass the filter, in order.
     #[prop(optional)]
     matched: Option<RwSignal<Vec<usize>>>,
+    /// Columns holding sensitive or financial values: masked until the user
+    /// reveals them, and each reveal goes to the audit log.
+    #[prop(optional)]
+    masked: Vec<&'static str>,
 ) -> impl IntoView {
     let state = use_app();
+    let revealed = RwSignal::new(false);
+    let masked = StoredValue::new(masked);
+    let on_reveal = move |_| {
+        let now = !revealed.get_untracked();
+        revealed.set(now);
+        if now {
+            let columns = masked.with_value(|m| m.join(","));
+            crate::audit::record(
+                state,
+                coffer_core::privacy::audit::AuditAction::Reveal,
+                record_type,
+                None,
+                &format!("columns={columns}"),
+            );
+        }
+    };
     let visible = RwSignal::new(default_columns.clone());
     let sort = RwSignal::new(Vec::<SortBy>::new());
     let conds = RwSignal::new(Vec::<CondRow>::new());
@@ -341,7 +361,13 @@ pub fn DataTable(
                         .iter()
                         .enumerate()
                         .map(|(ci, path)| {
-                            let text = cell_text(row, path, &state);
+                            let mut text = cell_text(row, path, &state);
+                            if !revealed.get() && masked.with_value(|m| m.contains(&path.as_str())) {
+                                text = coffer_core::privacy::mask::mask(
+                                    &text,
+                                    coffer_core::privacy::mask::ValueShape::Text,
+                                );
+                            }
                             if ci == 0 {
                                 let shown = if text.is_empty() {
                                     state.t(CrmMsg::Untitled).to_string()
@@ -531,6 +557,12 @@ pub fn DataTable(
 
     view! {
         <div class="data-table-tools">
+            {masked.with_value(|m| !m.is_empty()).then(|| view! {
+                <button type="button" class="reveal-columns" aria-pressed=move || revealed.get().to_string()
+                    on:click=on_reveal>
+                    {move || state.t(if revealed.get() { CrmMsg::HideMasked } else { CrmMsg::RevealMasked })}
+                </button>
+            })}
             <div class="field views">
                 <label for=views_id.clone()>{move || state.t(CrmMsg::SavedViews)}</label>
                 <select id=views_id on:change=on_pick_view

@@ -124,7 +124,7 @@ pub fn CompaniesPage() -> impl IntoView {
                     </Show>
                     <DataTable record_type=COMPANY_NAMESPACE id_prefix="companies" schema=schema
                         columns=columns default_columns=DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect()
-                        rows=Signal::from(rows) on_open=on_open/>
+                        rows=Signal::from(rows) on_open=on_open masked=vec!["notes"]/>
                 }.into_any(),
                 Mode::New => view! {
                     <div class="list-head">

@@ -229,7 +229,8 @@ pub fn DealsPage() -> impl IntoView {
                             </p>
                             <DataTable record_type=DEAL_NAMESPACE id_prefix="deals" schema=schema columns=columns
                                 default_columns=DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect()
-                                rows=Signal::from(rows) on_open=on_open matched=matched/>
+                                rows=Signal::from(rows) on_open=on_open matched=matched
+                                masked=vec!["amount.minor", "weighted.minor", "notes"]/>
                         }.into_any()
                     }}
                 }.into_any(),

@@ -239,7 +239,18 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
     await page.getByRole('button', { name: 'Table', exact: true }).click();
     // Proposal is 50 %: half of CN¥1,250.50.
     await page.locator('.forecast-total', { hasText: 'CN¥625.25' }).waitFor();
+    // Amounts are financial: masked in the rows until revealed, and the
+    // reveal is audited.
+    const row = page.getByRole('row', { name: /Acme order/ });
+    assert.doesNotMatch(await row.innerText(), /1,250\.50/);
+    await page.getByRole('button', { name: 'Reveal amounts and sensitive values' }).click();
+    await row.getByText('CN¥1,250.50').waitFor();
     await accessibility('deals table');
+    await page.getByRole('button', { name: 'Hide amounts and sensitive values' }).click();
+    assert.doesNotMatch(await row.innerText(), /1,250\.50/);
+    await go('Security');
+    await page.locator('.audit-table tr', { hasText: 'Revealed' }).first().waitFor();
+    await go('Deals');
   });
 
   await t.test('two duplicate companies are found and merged; the deal follows', async () => {

@@ -127,6 +127,8 @@ messages! { pub enum CrmMsg {
     ReasonPhone => ("same phone", "电话相同"),
     ReasonName => ("same name", "名称相同"),
     ReasonDomain => ("same domain", "域名相同"),
+    RevealMasked => ("Reveal amounts and sensitive values", "显示金额和敏感信息"),
+    HideMasked => ("Hide amounts and sensitive values", "隐藏金额和敏感信息"),
     OwnerName => ("Owner", "负责人"),
     ReasonRegistration => ("same registration number", "登记号码相同"),
     // Custom fields.
