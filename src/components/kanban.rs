@@ -50,6 +50,24 @@ pub fn Kanban(pipeline: Signal<Option<Pipeline>>, on_open: Callback<Uuid>) -> im
     let dragging = RwSignal::new(None::<Uuid>);
     let over = RwSignal::new(None::<Uuid>);
     let announce = RwSignal::new(String::new());
+    // Amounts are financial: masked until revealed (the reveal is audited).
+    let revealed = RwSignal::new(false);
+    let hidden = |text: String| {
+        coffer_core::privacy::mask::mask(&text, coffer_core::privacy::mask::ValueShape::Amount)
+    };
+    let on_reveal = move |_| {
+        let now = !revealed.get_untracked();
+        revealed.set(now);
+        if now {
+            crate::audit::record(
+                state,
+                coffer_core::privacy::audit::AuditAction::Reveal,
+                coffer_core::record::DEAL_NAMESPACE,
+                None,
+                "columns=amount",
+            );
+        }
+    };
 
     let deals = Memo::new(move |_| {
         let Some(p) = pipeline.get() else {
@@ -126,6 +144,7 @@ pub fn Kanban(pipeline: Signal<Option<Pipeline>>, on_open: Callback<Uuid>) -> im
                 let total = totals.iter().find(|t| t.stage_id == sid).cloned();
                 let count = total.as_ref().map_or(0, |t| t.count);
                 let sum = amounts_text(total.as_ref().map_or(&[][..], |t| &t.amounts), locale);
+                let sum = if revealed.get() { sum } else { hidden(sum) };
                 let kind_class = match stage.kind {
                     StageKind::Open => "stage open",
                     StageKind::Won => "stage won",
@@ -170,6 +189,7 @@ pub fn Kanban(pipeline: Signal<Option<Pipeline>>, on_open: Callback<Uuid>) -> im
                                 let name = d.name.clone();
                                 let company = d.company_id.and_then(|c| company_names.with_untracked(|m| m.get(&c).cloned())).unwrap_or_default();
                                 let amount = d.amount.map(|m| m.format(locale)).unwrap_or_default();
+                                let amount = if revealed.get_untracked() { amount } else { hidden(amount) };
                                 let p3 = p2.clone();
                                 let p4 = p2.clone();
                                 let label = name.clone();
@@ -221,6 +241,9 @@ pub fn Kanban(pipeline: Signal<Option<Pipeline>>, on_open: Callback<Uuid>) -> im
 
     view! {
         <p id="board-help" class="hint">{move || state.t(CrmMsg::BoardHelp)}</p>
+        <button type="button" class="reveal-columns" aria-pressed=move || revealed.get().to_string() on:click=on_reveal>
+            {move || state.t(if revealed.get() { CrmMsg::HideMasked } else { CrmMsg::RevealMasked })}
+        </button>
         <div class="kanban" role="region" aria-label=move || state.t(CrmMsg::Board)>{columns}</div>
         <p class="visually-hidden" role="status" aria-live="polite" id="board-announce">{move || announce.get()}</p>
     }

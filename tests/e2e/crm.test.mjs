@@ -204,6 +204,9 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Acme order saved.').waitFor();
     await page.getByRole('button', { name: 'Back to deals' }).click();
+    // Amounts are masked on the board until revealed.
+    assert.doesNotMatch(await page.locator('.kanban').innerText(), /1,250\.50/);
+    await page.getByRole('button', { name: 'Reveal amounts and sensitive values' }).click();
     assert.deepEqual(await column('Prospecting'), { count: '1 deals', total: 'CN¥1,250.50', cards: ['Acme order'] });
     await accessibility('deals board');
   });
@@ -226,6 +229,7 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
     await reloadAndUnlock();
     await go('Deals');
     await page.locator('section.stage[data-stage="Proposal"] .deal-card').waitFor();
+    await page.getByRole('button', { name: 'Reveal amounts and sensitive values' }).click();
     assert.deepEqual(await column('Proposal'), { count: '1 deals', total: 'CN¥1,250.50', cards: ['Acme order'] });
 
     // The stage history records every move.
