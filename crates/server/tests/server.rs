@@ -138,7 +138,7 @@ async fn postgres_url_serves_from_that_database() {
             .fetch_one(&mut db)
             .await
             .expect("server_meta");
-    assert_eq!(version, "6");
+    assert_eq!(version, "7");
 }
 
 #[tokio::test]
