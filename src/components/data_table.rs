@@ -287,6 +287,42 @@ pub fn DataTable(
         })
     };
 
+    // The view as a CSV file: the shown columns of the rows that pass the
+    // filter, in the shown order; cells a spreadsheet would run as
+    // formulas are protected. Audited like every export.
+    let on_export = move |_| {
+        let cols = visible.get_untracked();
+        let header: Vec<String> = cols.iter().map(|p| label_of(p)).collect();
+        let body: Vec<Vec<String>> = rows.with_untracked(|all| {
+            result
+                .get_untracked()
+                .iter()
+                .filter_map(|&i| all.get(i))
+                .map(|row| cols.iter().map(|p| cell_text(row, p, &state)).collect())
+                .collect()
+        });
+        let bytes = coffer_core::export::write_csv(
+            &header,
+            &body,
+            coffer_core::export::CsvOptions::default(),
+        );
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&bytes[..]));
+        let name = format!("coffer-{record_type}-{}.csv", crate::download::today());
+        if crate::download::download(&parts, "text/csv;charset=utf-8", &name).is_ok() {
+            crate::audit::record(
+                state,
+                coffer_core::privacy::audit::AuditAction::Export,
+                record_type,
+                None,
+                "format=csv",
+            );
+            state.say(fill(
+                state.t(CrmMsg::TableExported),
+                &[("count", &body.len().to_string())],
+            ));
+        }
+    };
+
     let toggle_sort = move |path: String| {
         let Ok(column) = ColumnPath::parse(&path) else {
             return;
@@ -557,6 +593,7 @@ pub fn DataTable(
 
     view! {
         <div class="data-table-tools">
+            <button type="button" class="export-view" on:click=on_export>{move || state.t(CrmMsg::ExportView)}</button>
             {masked.with_value(|m| !m.is_empty()).then(|| view! {
                 <button type="button" class="reveal-columns" aria-pressed=move || revealed.get().to_string()
                     on:click=on_reveal>

@@ -5,6 +5,7 @@
 // reload), the weighted forecast, and merging duplicate companies.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { startServer, launchBrowser, tempDir, removeDir, collectConsole, unlock } from './support.mjs';
 
@@ -160,6 +161,16 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
       await page.getByRole('columnheader', { name: 'Company name' }).getAttribute('aria-sort'),
       'descending',
     );
+    // The view exports as CSV: its columns, its rows, in its order.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+    const [head, ...lines] = csv.trim().split(/\r?\n/);
+    assert.match(head, /^Company name,Domain,Industry,Size,Owner/);
+    assert.deepEqual(lines.map((l) => l.split(',')[0]), ['Zeta Foods', 'Beta Works']);
+    await page.getByText('Exported 2 rows as CSV.').waitFor();
     await page.getByLabel('Saved view').selectOption({ label: 'All (no saved view)' });
     await page.getByText('3 of 3 shown').waitFor();
   });

@@ -129,6 +129,8 @@ messages! { pub enum CrmMsg {
     ReasonDomain => ("same domain", "域名相同"),
     RevealMasked => ("Reveal amounts and sensitive values", "显示金额和敏感信息"),
     HideMasked => ("Hide amounts and sensitive values", "隐藏金额和敏感信息"),
+    ExportView => ("Export CSV", "导出 CSV"),
+    TableExported => ("Exported {count} rows as CSV.", "已将 {count} 行导出为 CSV。"),
     OwnerName => ("Owner", "负责人"),
     ReasonRegistration => ("same registration number", "登记号码相同"),
     // Custom fields.
