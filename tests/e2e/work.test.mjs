@@ -332,7 +332,8 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
     assert.match(table[0][2], /15,000\.00/);
     await page.getByLabel('Search everything').fill('annual renewal');
     await page.getByRole('option', { name: 'Starlight annual renewal' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Deals', exact: true }).waitFor();
+    // The deal's own page opens.
+    await page.getByRole('heading', { level: 1, name: 'Starlight annual renewal', exact: true }).waitFor();
   });
 
   await t.test('search finds records by pinyin initials and opens them', async () => {
