@@ -19,9 +19,7 @@ use coffer_core::i18n::Msg;
 use coffer_core::privacy::consent::Actor;
 use coffer_core::privacy::erasure::{ErasureCause, ErasureTombstone, TOMBSTONE_NAMESPACE};
 use coffer_core::record::{
-    ACCOUNT_NAMESPACE, ACTIVITY_NAMESPACE, COMPANY_NAMESPACE, CONTACT_NAMESPACE, DEAL_NAMESPACE,
-    FIELD_DEF_NAMESPACE, PIPELINE_NAMESPACE, Record, TASK_NAMESPACE, TICKET_NAMESPACE,
-    VIEW_NAMESPACE,
+    ACCOUNT_NAMESPACE, ALL_NAMESPACES, CONTACT_NAMESPACE, Record, SETTINGS_NAMESPACE,
 };
 use coffer_crypto::{CryptoError, KeyKind, Keyring, VaultKey, WrappedKey};
 use coffer_sync::{
@@ -51,22 +49,16 @@ use crate::vault::{self, PerRecord, VaultError};
 pub const COLLECTION: &str = CONTACT_NAMESPACE;
 
 /// Every record type that syncs, each its own server collection and
-/// envelope namespace. Contacts come first: they load first on unlock.
+/// envelope namespace: every namespace this version knows except the
+/// device-only ones (settings, the account session). Contacts come first
+/// (`ALL_NAMESPACES` starts with them): they load first on unlock.
 pub fn synced_namespaces() -> Vec<&'static str> {
-    let mut all = vec![
-        CONTACT_NAMESPACE,
-        COMPANY_NAMESPACE,
-        DEAL_NAMESPACE,
-        PIPELINE_NAMESPACE,
-        ACTIVITY_NAMESPACE,
-        TASK_NAMESPACE,
-        TICKET_NAMESPACE,
-        FIELD_DEF_NAMESPACE,
-        VIEW_NAMESPACE,
-    ];
-    all.extend(coffer_core::privacy::NAMESPACES);
-    all
+    ALL_NAMESPACES
+        .into_iter()
+        .filter(|ns| ![SETTINGS_NAMESPACE, ACCOUNT_NAMESPACE].contains(ns))
+        .collect()
 }
+
 /// Records per push: under the server's 1,000 items, and a typical
 /// contact's envelope is a few KiB, so a first upload of 100,000 contacts
 /// takes 200 round trips, not 1,600. A push over the server's 8 MiB body
