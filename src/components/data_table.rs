@@ -7,6 +7,8 @@
 //! comparisons.
 
 use crate::state::{AppState, use_app};
+use coffer_core::class::DataClass;
+use coffer_core::custom_field::{CustomFieldDef, query_column};
 use coffer_core::i18n::crm::CrmMsg;
 use coffer_core::i18n::{Msg, fill};
 use coffer_core::money::Money;
@@ -31,6 +33,35 @@ pub struct ColumnDef {
     pub path: String,
     pub label: String,
     pub kind: FieldKind,
+    /// Holds sensitive or financial values: masked until the user reveals
+    /// them, and each reveal goes to the audit log.
+    pub masked: bool,
+}
+
+/// A table's columns: the built-in ones, then one per custom field, each
+/// masked by its data class (`class_of`, from the record type's table
+/// module in core).
+pub fn table_columns(
+    builtin: &[(&str, FieldKind)],
+    label: impl Fn(&str) -> String,
+    defs: &[CustomFieldDef],
+    class_of: fn(&str, &[CustomFieldDef]) -> DataClass,
+) -> Vec<ColumnDef> {
+    let custom = defs.iter().map(|def| {
+        let (path, kind) = query_column(def);
+        (path, def.label.clone(), kind)
+    });
+    builtin
+        .iter()
+        .map(|&(path, kind)| (path.to_string(), label(path), kind))
+        .chain(custom)
+        .map(|(path, label, kind)| ColumnDef {
+            masked: class_of(&path, defs).is_masked(),
+            path,
+            label,
+            kind,
+        })
+        .collect()
 }
 
 /// A compiled query in a memo: never equal to another, so every
@@ -150,19 +181,22 @@ pub fn DataTable(
     /// Receives the positions in `rows` that pass the filter, in order.
     #[prop(optional)]
     matched: Option<RwSignal<Vec<usize>>>,
-    /// Columns holding sensitive or financial values: masked until the user
-    /// reveals them, and each reveal goes to the audit log.
-    #[prop(optional)]
-    masked: Vec<&'static str>,
 ) -> impl IntoView {
     let state = use_app();
     let revealed = RwSignal::new(false);
-    let masked = StoredValue::new(masked);
+    let masked = Memo::new(move |_| {
+        columns.with(|cs| {
+            cs.iter()
+                .filter(|c| c.masked)
+                .map(|c| c.path.clone())
+                .collect::<Vec<String>>()
+        })
+    });
     let on_reveal = move |_| {
         let now = !revealed.get_untracked();
         revealed.set(now);
         if now {
-            let columns = masked.with_value(|m| m.join(","));
+            let columns = masked.with_untracked(|m| m.join(","));
             crate::audit::record(
                 state,
                 coffer_core::privacy::audit::AuditAction::Reveal,
@@ -398,7 +432,7 @@ pub fn DataTable(
                         .enumerate()
                         .map(|(ci, path)| {
                             let mut text = cell_text(row, path, &state);
-                            if !revealed.get() && masked.with_value(|m| m.contains(&path.as_str())) {
+                            if !revealed.get() && masked.with(|m| m.contains(path)) {
                                 text = coffer_core::privacy::mask::mask(
                                     &text,
                                     coffer_core::privacy::mask::ValueShape::Text,
@@ -594,7 +628,7 @@ pub fn DataTable(
     view! {
         <div class="data-table-tools">
             <button type="button" class="export-view" on:click=on_export>{move || state.t(CrmMsg::ExportView)}</button>
-            {masked.with_value(|m| !m.is_empty()).then(|| view! {
+            {move || masked.with(|m| !m.is_empty()).then(|| view! {
                 <button type="button" class="reveal-columns" aria-pressed=move || revealed.get().to_string()
                     on:click=on_reveal>
                     {move || state.t(if revealed.get() { CrmMsg::HideMasked } else { CrmMsg::RevealMasked })}

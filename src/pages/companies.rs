@@ -4,15 +4,15 @@
 
 use crate::components::company_form::CompanyForm;
 use crate::components::custom_fields::defs_for;
-use crate::components::data_table::{ColumnDef, DataTable};
+use crate::components::data_table::{DataTable, table_columns};
 use crate::components::duplicates_panel::CompanyDuplicates;
 use crate::components::timeline::{RecordRef, RecordTimeline};
 use crate::pages::unlock::error_text;
-use crate::state::{AppState, View, use_app};
+use crate::state::{View, use_app};
 use crate::vault;
 use coffer_core::company::Company;
-use coffer_core::company::table::{DEFAULT_COLUMNS, TABLE_COLUMNS, table_schema};
-use coffer_core::custom_field::{RecordKind, query_column, readable_custom};
+use coffer_core::company::table::{DEFAULT_COLUMNS, TABLE_COLUMNS, column_class, table_schema};
+use coffer_core::custom_field::{RecordKind, readable_custom};
 use coffer_core::deal::Deal;
 use coffer_core::i18n::crm::CrmMsg;
 use coffer_core::i18n::{Msg, fill};
@@ -45,27 +45,6 @@ fn column_label(path: &str) -> CrmMsg {
     }
 }
 
-/// The table's columns: built-in ones, then one per custom field.
-pub fn company_columns(state: AppState) -> Vec<ColumnDef> {
-    let mut cols: Vec<ColumnDef> = TABLE_COLUMNS
-        .iter()
-        .map(|&(path, kind)| ColumnDef {
-            path: path.to_string(),
-            label: state.t(column_label(path)).to_string(),
-            kind,
-        })
-        .collect();
-    for def in defs_for(state, RecordKind::Company) {
-        let (path, kind) = query_column(&def);
-        cols.push(ColumnDef {
-            path,
-            label: def.label.clone(),
-            kind,
-        });
-    }
-    cols
-}
-
 #[component]
 pub fn CompaniesPage() -> impl IntoView {
     let state = use_app();
@@ -79,7 +58,14 @@ pub fn CompaniesPage() -> impl IntoView {
 
     let defs = Memo::new(move |_| defs_for(state, RecordKind::Company));
     let schema = Signal::derive(move || table_schema(&defs.get()));
-    let columns = Signal::derive(move || company_columns(state));
+    let columns = Signal::derive(move || {
+        table_columns(
+            &TABLE_COLUMNS,
+            |path| state.t(column_label(path)).to_string(),
+            &defs.get(),
+            column_class,
+        )
+    });
     let rows = Memo::new(move |_| {
         let defs = defs.get();
         state.records.with(|r| {
@@ -124,7 +110,7 @@ pub fn CompaniesPage() -> impl IntoView {
                     </Show>
                     <DataTable record_type=COMPANY_NAMESPACE id_prefix="companies" schema=schema
                         columns=columns default_columns=DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect()
-                        rows=Signal::from(rows) on_open=on_open masked=vec!["notes"]/>
+                        rows=Signal::from(rows) on_open=on_open/>
                 }.into_any(),
                 Mode::New => view! {
                     <div class="list-head">

@@ -4,7 +4,7 @@
 //! deal's record page.
 
 use crate::components::custom_fields::defs_for;
-use crate::components::data_table::{ColumnDef, DataTable};
+use crate::components::data_table::{DataTable, table_columns};
 use crate::components::deal_form::DealForm;
 use crate::components::kanban::{Kanban, amounts_text};
 use crate::components::pipeline_editor::{PipelineEditor, new_pipeline};
@@ -13,8 +13,10 @@ use crate::components::timeline::{RecordRef, RecordTimeline};
 use crate::pages::unlock::error_text;
 use crate::state::{View, use_app};
 use coffer_core::company::Company;
-use coffer_core::custom_field::{RecordKind, query_column};
-use coffer_core::deal::table::{DEFAULT_COLUMNS, TABLE_COLUMNS, table_row, table_schema};
+use coffer_core::custom_field::RecordKind;
+use coffer_core::deal::table::{
+    DEFAULT_COLUMNS, TABLE_COLUMNS, column_class, table_row, table_schema,
+};
 use coffer_core::deal::{Deal, weighted_total};
 use coffer_core::i18n::crm::CrmMsg;
 use coffer_core::i18n::{Msg, fill};
@@ -143,23 +145,12 @@ pub fn DealsPage() -> impl IntoView {
     });
     let schema = Signal::derive(move || table_schema(&defs.get()));
     let columns = Signal::derive(move || {
-        let mut cols: Vec<ColumnDef> = TABLE_COLUMNS
-            .iter()
-            .map(|&(path, kind)| ColumnDef {
-                path: path.to_string(),
-                label: state.t(column_label(path)).to_string(),
-                kind,
-            })
-            .collect();
-        for def in defs.get() {
-            let (path, kind) = query_column(&def);
-            cols.push(ColumnDef {
-                path,
-                label: def.label.clone(),
-                kind,
-            });
-        }
-        cols
+        table_columns(
+            &TABLE_COLUMNS,
+            |path| state.t(column_label(path)).to_string(),
+            &defs.get(),
+            column_class,
+        )
     });
     let matched = RwSignal::new(Vec::<usize>::new());
     let forecast = move || {
@@ -229,8 +220,7 @@ pub fn DealsPage() -> impl IntoView {
                             </p>
                             <DataTable record_type=DEAL_NAMESPACE id_prefix="deals" schema=schema columns=columns
                                 default_columns=DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect()
-                                rows=Signal::from(rows) on_open=on_open matched=matched
-                                masked=vec!["amount.minor", "weighted.minor", "notes"]/>
+                                rows=Signal::from(rows) on_open=on_open matched=matched/>
                         }.into_any()
                     }}
                 }.into_any(),

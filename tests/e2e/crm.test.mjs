@@ -186,18 +186,33 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
     await page.getByRole('button', { name: 'Save field' }).click();
     await page.getByText('Field “Tier” saved.').waitFor();
     await accessibility('custom field editor');
+    // A money field is financial from the start: masked in tables.
+    await page.getByLabel('Record type').selectOption({ label: 'Company' });
+    await page.getByLabel('Field type').selectOption({ label: 'Amount of money' });
+    await page.getByLabel('Field name').fill('Credit limit');
+    assert.equal(await page.getByLabel('Data class').inputValue(), 'financial');
+    await page.getByRole('button', { name: 'Save field' }).click();
+    await page.getByText('Field “Credit limit” saved.').waitFor();
 
     await go('Companies');
     await page.getByRole('button', { name: 'Acme Trading' }).click();
     await page.getByLabel('Tier').selectOption({ label: 'Gold' });
+    await page.getByLabel('Credit limit', { exact: true }).fill('50,000');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Acme Trading saved.').waitFor();
     await page.getByRole('button', { name: 'Back to companies' }).click();
-    // The field is a column of the table, showing the option's label.
+    // The fields are columns of the table: the public one shows the
+    // option's label, the financial one is masked until revealed.
     await page.locator('.columns-picker > summary').click();
     await page.getByLabel('Tier').check();
+    await page.getByLabel('Credit limit').check();
     const acme = page.locator('table.data-table tbody tr', { hasText: 'Acme Trading' });
     await acme.getByText('Gold').waitFor();
+    assert.doesNotMatch(await acme.innerText(), /50,000/);
+    await page.getByRole('button', { name: 'Reveal amounts and sensitive values' }).click();
+    await acme.getByText('CN¥50,000.00').waitFor();
+    await page.getByRole('button', { name: 'Hide amounts and sensitive values' }).click();
+    assert.doesNotMatch(await acme.innerText(), /50,000/);
   });
 
   await t.test('a deal linked to the company appears on the default pipeline board', async () => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { startServer, tempDir, removeDir, filesUnder, findIn } from './support.mjs';
 import {
   devices, openDevice as open, closeDevices, accessibility, passRecovery, createVault, saveContact, edit,
-  waitSynced, eventually,
+  waitSynced, eventually, readContact,
 } from './devices.mjs';
 
 const ACCOUNT = 'sales.team@coffer.example';
@@ -111,7 +111,11 @@ test('two devices of one account stay in sync through a server that sees only ci
     await edit(b, 'Omar Haddad', { Company: OFFLINE_B_COMPANY, 'Job title': JOB_B });
     await a.getByText('1 not yet uploaded').waitFor();
     await b.getByText('1 not yet uploaded').waitFor();
-    // Still offline: each device keeps its own edits across a lock.
+    // Before the network returns, each device shows its own edit.
+    const ownA = (await readContact(a, 'Omar Haddad')).values;
+    const ownB = (await readContact(b, 'Omar Haddad')).values;
+    assert.deepEqual([ownA.notes, ownA.job], [OFFLINE_A_NOTES, JOB_A], 'A keeps its offline edit');
+    assert.deepEqual([ownB.company, ownB.job], [OFFLINE_B_COMPANY, JOB_B], 'B keeps its offline edit');
     await devices.a.context.setOffline(false);
     await devices.b.context.setOffline(false);
     await waitSynced(a);

@@ -427,6 +427,19 @@ impl CustomFieldDef {
     }
 }
 
+/// The data class of a table column that shows a custom value
+/// (`custom.<id>` or `custom.<id>.minor`), or `None` for any other column.
+/// A column of a field no longer defined counts as sensitive.
+pub fn custom_column_class(path: &str, defs: &[CustomFieldDef]) -> Option<DataClass> {
+    let rest = path.strip_prefix("custom.")?;
+    let id = rest.split('.').next().unwrap_or(rest);
+    Some(
+        defs.iter()
+            .find(|d| d.id.to_string() == id)
+            .map_or(DataClass::Sensitive, |d| d.class),
+    )
+}
+
 /// The table column of a custom field: its path in the record's JSON and
 /// its kind for filters and sorts. Currency values sort by their minor
 /// units; select and multi-select values by their labels (rows pass

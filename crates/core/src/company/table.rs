@@ -2,9 +2,12 @@
 //! the company's own JSON form with its custom values made readable
 //! ([`crate::custom_field::readable_custom`]).
 
-use crate::custom_field::{CustomFieldDef, RecordKind, query_column};
+use super::Company;
+use crate::class::DataClass;
+use crate::custom_field::{CustomFieldDef, RecordKind, custom_column_class, query_column};
 use crate::query::{FieldKind, Schema};
 use crate::record::COMPANY_NAMESPACE;
+use crate::record::Record;
 
 /// The built-in columns, in the order a column picker lists them.
 pub const TABLE_COLUMNS: [(&str, FieldKind); 10] = [
@@ -39,14 +42,41 @@ pub fn table_schema(defs: &[CustomFieldDef]) -> Schema {
     schema
 }
 
+/// The data class of a column, for masking: that of the company's field
+/// or custom field it shows.
+pub fn column_class(path: &str, defs: &[CustomFieldDef]) -> DataClass {
+    custom_column_class(path, defs)
+        .unwrap_or_else(|| Company::field_class(path.split('.').next().unwrap_or(path)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::company::{Company, SizeBand};
+    use crate::company::SizeBand;
     use crate::custom_field::{FieldKind as CustomKind, readable_custom};
     use crate::query::{ColumnPath, Condition, Filter, Operator, SavedView, SortBy};
     use serde_json::{Value, json};
     use uuid::Uuid;
+
+    #[test]
+    fn notes_and_sensitive_custom_columns_are_masked_the_rest_shown() {
+        let mut id_number = CustomFieldDef::new(
+            Uuid::from_u128(7),
+            RecordKind::Company,
+            "Tax ID".into(),
+            CustomKind::Text,
+            0,
+        );
+        id_number.class = DataClass::Sensitive;
+        let defs = [id_number];
+        let masked: Vec<&str> = TABLE_COLUMNS
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| column_class(p, &defs).is_masked())
+            .collect();
+        assert_eq!(masked, ["notes"]);
+        assert!(column_class(&format!("custom.{}", Uuid::from_u128(7)), &defs).is_masked());
+    }
 
     #[test]
     fn companies_filter_by_size_and_sort_by_name_through_their_json() {

@@ -5,10 +5,13 @@
 use serde_json::Value;
 
 use super::Deal;
-use crate::custom_field::{CustomFieldDef, RecordKind, query_column, readable_custom};
+use crate::class::DataClass;
+use crate::custom_field::{
+    CustomFieldDef, RecordKind, custom_column_class, query_column, readable_custom,
+};
 use crate::pipeline::Pipeline;
 use crate::query::{FieldKind, Schema};
-use crate::record::DEAL_NAMESPACE;
+use crate::record::{DEAL_NAMESPACE, Record};
 
 /// The built-in columns, in the order a column picker lists them.
 pub const TABLE_COLUMNS: [(&str, FieldKind); 11] = [
@@ -49,6 +52,21 @@ pub fn table_schema(defs: &[CustomFieldDef]) -> Schema {
         schema.insert(&path, kind);
     }
     schema
+}
+
+/// The data class of a column, for masking: the derived columns take the
+/// class of what they come from (the weighted amount is money), the others
+/// that of the deal's field or custom field.
+pub fn column_class(path: &str, defs: &[CustomFieldDef]) -> DataClass {
+    if let Some(class) = custom_column_class(path, defs) {
+        return class;
+    }
+    match path {
+        "company_name" => DataClass::Personal,
+        "pipeline_name" | "stage_name" | "win_probability" => DataClass::Public,
+        "weighted.minor" => DataClass::Financial,
+        _ => Deal::field_class(path.split('.').next().unwrap_or(path)),
+    }
 }
 
 /// The deal's JSON with `pipeline_name`, `stage_name`, `win_probability`
@@ -93,6 +111,44 @@ mod tests {
     use crate::pipeline::tests::{default_pipeline, id};
     use crate::query::{ColumnPath, Direction, Filter, Query, SortBy};
     use serde_json::json;
+
+    #[test]
+    fn money_notes_and_confidential_custom_columns_are_masked_names_and_stages_not() {
+        use crate::custom_field::FieldKind as Kind;
+        let budget = CustomFieldDef {
+            class: DataClass::Financial,
+            ..CustomFieldDef::new(id(60), RecordKind::Deal, "Budget".into(), Kind::Currency, 0)
+        };
+        let region = CustomFieldDef {
+            class: DataClass::Public,
+            ..CustomFieldDef::new(id(61), RecordKind::Deal, "Region".into(), Kind::Text, 0)
+        };
+        let defs = [budget, region];
+        let masked = |path: &str| column_class(path, &defs).is_masked();
+        for path in ["amount.minor", "weighted.minor", "notes"] {
+            assert!(masked(path), "{path} is masked");
+        }
+        assert!(masked(&format!("custom.{}.minor", id(60))));
+        // A column of a field deleted since is treated as confidential.
+        assert!(masked(&format!("custom.{}", id(62))));
+        for path in [
+            "name",
+            "company_name",
+            "stage_name",
+            "win_probability",
+            "close_date",
+        ] {
+            assert!(!masked(path), "{path} is shown");
+        }
+        assert!(!masked(&format!("custom.{}", id(61))));
+        for (path, _) in TABLE_COLUMNS {
+            assert_eq!(
+                masked(path),
+                ["amount.minor", "weighted.minor", "notes"].contains(&path),
+                "{path}"
+            );
+        }
+    }
 
     #[test]
     fn rows_carry_stage_probability_and_weighted_amount_for_sorting() {
