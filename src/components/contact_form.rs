@@ -448,6 +448,10 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                 <TextField id="tags" label=Msg::Tags value=tags error=Signal::derive(move || {
                     errors.with(|es| es.iter().find(|e| matches!(e.field, Field::Tag(_))).map(|e| problem_text(&e.problem, &state)))
                 }) hint=Msg::TagsHint/>
+                </fieldset>
+                // Outside the disabled fieldset: a restricted contact's
+                // notes can still be revealed (and that is audited), but
+                // not edited.
                 <div class="field">
                     <label for="notes">{move || state.t(Msg::Notes)}</label>
                     <Revealable id="notes" label=Signal::derive(move || state.t(Msg::Notes).to_string())
@@ -455,10 +459,11 @@ pub fn ContactForm(mode: Editing, editing: RwSignal<Option<Editing>>) -> impl In
                         record_type="contact" record_id=base_id field="notes">
                         <textarea id="notes" rows="4" aria-describedby="notes-error"
                             aria-invalid=move || error_for(Field::Notes).get().is_some().to_string()
-                            bind:value=notes></textarea>
+                            readonly=read_only bind:value=notes></textarea>
                     </Revealable>
                     <p id="notes-error" class="field-error">{move || error_for(Field::Notes).get()}</p>
                 </div>
+                <fieldset class="form-fields" disabled=read_only aria-describedby=move || read_only().then_some("restricted-note")>
                 <CustomFieldInputs record=RecordKind::Contact values=custom errors=custom_errors/>
                 </fieldset>
                 <p class="form-error" role="alert">{move || form_error.get()}</p>

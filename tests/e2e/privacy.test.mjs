@@ -185,6 +185,10 @@ test('a restricted contact is badged, read-only, hidden from search unless asked
   assert.equal(await page.getByLabel('Given name').isDisabled(), true);
   assert.equal(await page.getByLabel('Job title').isDisabled(), true);
   assert.equal(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled(), true);
+  // Its masked notes can still be read (an audited reveal), not edited.
+  await page.getByRole('button', { name: 'Reveal Notes' }).click();
+  assert.equal(await page.getByLabel('Notes').inputValue(), rita.notes);
+  assert.equal(await page.getByLabel('Notes').isEditable(), false);
 
   // Search leaves it out by default…
   await search(page, 'Rita');
