@@ -12,9 +12,9 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use coffer_core::privacy::audit::{
-    AUDIT_KEY_NAMESPACE, AUDIT_NAMESPACE, AuditAction, AuditDraft, AuditEntry, AuditRecord,
-    ChainBreak, ChainHead, SignatureProblem, append, chains, check_detail, count_detail,
-    entry_hash, fields_detail, verify_chain,
+    AUDIT_HEADS_NAMESPACE, AUDIT_KEY_NAMESPACE, AUDIT_NAMESPACE, AuditAction, AuditDraft,
+    AuditEntry, AuditRecord, ChainBreak, ChainHead, SignatureProblem, TrustedHeads, append, chains,
+    check_detail, count_detail, entry_hash, fields_detail,
 };
 use coffer_crypto::{DeviceSigningKey, DeviceVerifyingKey};
 use leptos::prelude::*;
@@ -60,6 +60,10 @@ struct Pending {
 thread_local! {
     static WRITER: RefCell<Option<Writer>> = const { RefCell::new(None) };
     static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
+    /// The heads this device wrote or verified (sealed in the vault under
+    /// `AUDIT_HEADS_NAMESPACE`, never synced): they catch entries removed
+    /// from the end of a chain.
+    static TRUSTED: RefCell<TrustedHeads> = RefCell::new(TrustedHeads::default());
 }
 
 /// This device's audit id (its sync device id).
@@ -87,10 +91,16 @@ pub async fn start(state: AppState) -> Result<(), VaultError> {
     };
     let signing = DeviceSigningKey::from_seed(&seed.seed);
     drop(seed);
+    let trusted = vault::load_private::<TrustedHeads>(&db, &key, AUDIT_HEADS_NAMESPACE)
+        .await?
+        .unwrap_or_default();
+    TRUSTED.with(|t| *t.borrow_mut() = trusted);
     let public = signing.verifying_key().to_bytes();
     // Carry on after the last stored entry, even if the chain is damaged:
-    // the viewer's Verify says where; refusing to log would hide more.
-    let head = state.records.with_untracked(|set| {
+    // the viewer's Verify says where; refusing to log would hide more. If
+    // entries were cut off the end, carry on after the last one written
+    // instead, so the cut stays a gap that Verify names.
+    let stored = state.records.with_untracked(|set| {
         chains(set.all::<AuditRecord>())
             .remove(&device)
             .and_then(|c| c.entries.last().cloned())
@@ -100,6 +110,7 @@ pub async fn start(state: AppState) -> Result<(), VaultError> {
                 hash: entry_hash(&last),
             })
     });
+    let head = TRUSTED.with(|t| t.borrow().continue_from(device, stored));
     WRITER.with(|w| {
         *w.borrow_mut() = Some(Writer {
             device,
@@ -116,9 +127,27 @@ pub async fn start(state: AppState) -> Result<(), VaultError> {
     Ok(())
 }
 
-/// Drops the signing key (on lock).
+/// Drops the signing key and the trusted heads (on lock).
 pub fn forget() {
     WRITER.with(|w| w.borrow_mut().take());
+    TRUSTED.with(|t| *t.borrow_mut() = TrustedHeads::default());
+}
+
+/// Seals the trusted heads as they are now. Called with no await between a
+/// change and here, so the last write to start holds the newest heads.
+fn save_trusted(state: AppState) {
+    let (Some(db), Some(key)) = (state.db(), state.key()) else {
+        return;
+    };
+    let trusted = TRUSTED.with(|t| t.borrow().clone());
+    spawn_local(async move {
+        if vault::save_private(&db, &key, AUDIT_HEADS_NAMESPACE, &trusted)
+            .await
+            .is_err()
+        {
+            web_sys::console::warn_1(&"audit chain head not stored".into());
+        }
+    });
 }
 
 /// Appends a signed entry to this device's chain and stores it (synced).
@@ -167,15 +196,19 @@ fn write(state: AppState, p: Pending) {
         };
         let signer = |m: &[u8]| w.key.sign(m);
         let (entry, head) = append(w.device, w.head.as_ref(), draft, &signer).ok()?;
-        w.head = Some(head);
-        Some(AuditRecord::new(entry, &w.public))
+        let prev = w.head.replace(head);
+        Some((AuditRecord::new(entry, &w.public), prev, head))
     });
-    let (Some(record), Some(sync)) = (record, state.sync()) else {
+    let (Some((record, prev, head)), Some(sync)) = (record, state.sync()) else {
         return;
     };
     spawn_local(async move {
         if sync.add_records(&[record]).await.is_err() {
             web_sys::console::warn_1(&"audit entry not stored".into());
+            return;
+        }
+        if TRUSTED.with(|t| t.borrow_mut().written(prev.as_ref(), head)) {
+            save_trusted(state);
         }
     });
 }
@@ -225,26 +258,39 @@ pub struct Verdict {
     pub result: Result<(), ChainBreak>,
 }
 
-/// Verifies every device's chain with the key that device published.
-pub fn verify_all(records: Vec<AuditRecord>) -> Vec<Verdict> {
-    chains(records)
+/// Verifies every device's chain with the key that device published, and
+/// against the head this device trusts for it (so entries removed from the
+/// end, or a chain removed whole, are found); trusts the heads that verify.
+pub fn verify_all(state: AppState, records: Vec<AuditRecord>) -> Vec<Verdict> {
+    let chains = chains(records);
+    let keys: BTreeMap<Uuid, DeviceVerifyingKey> = chains
+        .iter()
+        .filter_map(|(device, chain)| {
+            let key = DeviceVerifyingKey::from_bytes(&chain.key?).ok()?;
+            Some((*device, key))
+        })
+        .collect();
+    let verifier = |device: Uuid, message: &[u8], signature: &[u8]| match keys.get(&device) {
+        None => Err(SignatureProblem::UnknownDevice),
+        Some(k) => k
+            .verify(message, signature)
+            .map_err(|_| SignatureProblem::Invalid),
+    };
+    let (results, changed) = TRUSTED.with(|t| {
+        let mut t = t.borrow_mut();
+        let before = t.clone();
+        let results = t.verify(&chains, &verifier);
+        (results, *t != before)
+    });
+    if changed {
+        save_trusted(state);
+    }
+    results
         .into_iter()
-        .map(|(device, chain)| {
-            let key = chain
-                .key
-                .and_then(|k| DeviceVerifyingKey::from_bytes(&k).ok());
-            let verifier = |_: Uuid, message: &[u8], signature: &[u8]| match &key {
-                None => Err(SignatureProblem::UnknownDevice),
-                Some(k) => k
-                    .verify(message, signature)
-                    .map_err(|_| SignatureProblem::Invalid),
-            };
-            let result = verify_chain(device, &chain.entries, &verifier, None).map(|_| ());
-            Verdict {
-                device,
-                entries: chain.entries.len(),
-                result,
-            }
+        .map(|(device, entries, result)| Verdict {
+            device,
+            entries,
+            result,
         })
         .collect()
 }

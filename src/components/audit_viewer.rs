@@ -111,8 +111,22 @@ pub fn verdict_text(state: &AppState, v: &Verdict) -> Option<String> {
             (SecurityMsg::BreakForeign, vec![("index", n(*index))])
         }
         ChainBreak::UnknownDeviceKey { .. } => (SecurityMsg::BreakNoKey, vec![]),
-        ChainBreak::Truncated { .. } | ChainBreak::Rewritten { .. } => {
-            (SecurityMsg::BreakEnd, vec![])
+        ChainBreak::Truncated {
+            last_seq: Some(last),
+            head_seq,
+        } => (
+            SecurityMsg::BreakTruncated,
+            vec![("last", last.to_string()), ("head", head_seq.to_string())],
+        ),
+        ChainBreak::Truncated {
+            last_seq: None,
+            head_seq,
+        } => (
+            SecurityMsg::BreakEmptied,
+            vec![("head", head_seq.to_string())],
+        ),
+        ChainBreak::Rewritten { seq } => {
+            (SecurityMsg::BreakRewritten, vec![("seq", seq.to_string())])
         }
     };
     let mut all: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -166,7 +180,7 @@ pub fn AuditViewer(
 
     let on_verify = move |_| {
         let records = state.records.with_untracked(|s| s.all());
-        verdicts.set(Some(verify_all(records)));
+        verdicts.set(Some(verify_all(state, records)));
     };
     let export = move |json: bool| {
         let entries = filtered.get_untracked();

@@ -278,11 +278,11 @@ mod record;
 mod verify;
 
 pub use record::{
-    AUDIT_KEY_NAMESPACE, AuditFilter, AuditRecord, DeviceChain, chains, count_detail, entries_csv,
-    entries_json, fields_detail, record_id,
+    AUDIT_HEADS_NAMESPACE, AUDIT_KEY_NAMESPACE, AuditFilter, AuditRecord, DeviceChain, chains,
+    count_detail, entries_csv, entries_json, fields_detail, record_id,
 };
 
-pub use verify::{ChainBreak, merge_for_display, verify_chain};
+pub use verify::{ChainBreak, TrustedHeads, merge_for_display, verify_chain};
 
 #[cfg(test)]
 mod tests;

@@ -21,6 +21,9 @@ use crate::record::impl_record;
 /// Namespace of this device's sealed audit signing key (never synced).
 pub const AUDIT_KEY_NAMESPACE: &str = "audit_key";
 
+/// Namespace of this device's sealed [`super::TrustedHeads`] (never synced).
+pub const AUDIT_HEADS_NAMESPACE: &str = "audit_heads";
+
 /// One audit entry as a synced record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRecord {

@@ -1,4 +1,5 @@
 use super::*;
+use std::collections::BTreeMap;
 
 const A: Uuid = Uuid::from_u128(0xA);
 const B: Uuid = Uuid::from_u128(0xB);
@@ -231,4 +232,129 @@ fn chains_merge_by_time_and_round_trip_through_json() {
     assert_eq!(serde_json::from_str::<AuditEntry>(&json).unwrap(), a[1]);
     assert_eq!(AuditAction::Create.code(), 1);
     assert_eq!(AuditAction::SettingsChanged.code(), 18);
+}
+
+fn stored(entries: &[AuditEntry]) -> DeviceChain {
+    DeviceChain {
+        entries: entries.to_vec(),
+        key: None,
+    }
+}
+
+#[test]
+fn entries_cut_off_the_end_are_found_once_a_head_was_trusted() {
+    let (a, _) = chain(A, 6, 0);
+    let (b, _) = chain(B, 3, 5);
+    let mut trusted = TrustedHeads::default();
+    let all = BTreeMap::from([(A, stored(&a)), (B, stored(&b))]);
+    let results = trusted.verify(&all, &verifier);
+    assert_eq!(results, vec![(A, 6, Ok(())), (B, 3, Ok(()))]);
+    assert_eq!(trusted.get(A).map(|h| h.seq), Some(5));
+
+    // The last two of A's entries and all of B's are removed.
+    let cut = BTreeMap::from([(A, stored(&a[..4]))]);
+    let results = trusted.verify(&cut, &verifier);
+    assert_eq!(
+        results,
+        vec![
+            (
+                A,
+                4,
+                Err(ChainBreak::Truncated {
+                    last_seq: Some(3),
+                    head_seq: 5
+                })
+            ),
+            (
+                B,
+                0,
+                Err(ChainBreak::Truncated {
+                    last_seq: None,
+                    head_seq: 2
+                })
+            ),
+        ]
+    );
+    // A failed check trusts nothing new: the finding stays.
+    assert_eq!(trusted.get(A).map(|h| h.seq), Some(5));
+    assert!(trusted.verify(&cut, &verifier)[0].2.is_err());
+}
+
+#[test]
+fn writing_after_a_cut_does_not_hide_it() {
+    let (a, _) = chain(A, 6, 0);
+    let head = |e: &AuditEntry| ChainHead {
+        device_id: A,
+        seq: e.seq,
+        hash: entry_hash(e),
+    };
+    let mut trusted = TrustedHeads::default();
+    // Written one by one: the head follows.
+    let mut prev: Option<ChainHead> = None;
+    for e in &a {
+        assert!(trusted.written(prev.as_ref(), head(e)));
+        prev = Some(head(e));
+    }
+    assert_eq!(trusted.get(A), prev.as_ref());
+    // The stored chain is cut after entry 3 and the device writes on from
+    // there: its new entries 4 and 5 differ from the trusted ones.
+    let signer = |m: &[u8]| fake_sign(1, m);
+    let mut rewritten = a[..4].to_vec();
+    let mut from = Some(head(&a[3]));
+    for i in 0..3 {
+        let draft = AuditDraft {
+            at_ms: 1_000 + i,
+            actor: Uuid::nil(),
+            action: AuditAction::Export,
+            record_type: "contact".into(),
+            record_id: None,
+            detail: String::new(),
+        };
+        let (entry, h) = append(A, from.as_ref(), draft, &signer).unwrap();
+        assert!(
+            !trusted.written(from.as_ref(), h),
+            "the cut chain is not trusted"
+        );
+        rewritten.push(entry);
+        from = Some(h);
+    }
+    let results = trusted.verify(&BTreeMap::from([(A, stored(&rewritten))]), &verifier);
+    assert_eq!(results, vec![(A, 7, Err(ChainBreak::Rewritten { seq: 5 }))]);
+
+    // Resuming after the trusted head instead makes the cut a named gap.
+    let resume = trusted.continue_from(A, Some(head(&a[3])));
+    assert_eq!(resume, Some(head(&a[5])));
+    let draft = AuditDraft {
+        at_ms: 2_000,
+        actor: Uuid::nil(),
+        action: AuditAction::Login,
+        record_type: "vault".into(),
+        record_id: None,
+        detail: String::new(),
+    };
+    let (next, h) = append(A, resume.as_ref(), draft, &signer).unwrap();
+    assert!(trusted.written(resume.as_ref(), h));
+    let mut gap = a[..4].to_vec();
+    gap.push(next);
+    let results = trusted.verify(&BTreeMap::from([(A, stored(&gap))]), &verifier);
+    assert_eq!(
+        results,
+        vec![(
+            A,
+            5,
+            Err(ChainBreak::Missing {
+                index: 4,
+                expected_seq: 4,
+                found_seq: 6
+            })
+        )]
+    );
+    // A longer stored chain (the head was not saved yet) is carried on.
+    let mut behind = TrustedHeads::default();
+    behind.written(None, head(&a[0]));
+    assert_eq!(
+        behind.continue_from(A, Some(head(&a[5]))),
+        Some(head(&a[5]))
+    );
+    assert_eq!(behind.continue_from(A, None), Some(head(&a[0])));
 }

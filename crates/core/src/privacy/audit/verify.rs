@@ -1,10 +1,14 @@
 //! Verifying one device's chain, and merging chains for display.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{AuditEntry, AuditVerifier, ChainHead, SignatureProblem, entry_hash, signed_message};
+use super::{
+    AuditEntry, AuditVerifier, ChainHead, DeviceChain, SignatureProblem, entry_hash, signed_message,
+};
 
 /// Where and how a chain is broken. `index` is the position in the slice
 /// given to [`verify_chain`].
@@ -144,6 +148,81 @@ pub fn verify_chain(
         seq: last.seq,
         hash: prev_hash,
     }))
+}
+
+/// The chain heads one device has seen: its own last entry as written, and
+/// every device's last entry as verified. Kept sealed on that device and
+/// never synced, so whoever can change the stored entries (the server, or
+/// someone at the browser's storage) cannot change these too: a chain that
+/// later stops short of its head lost entries off its end.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustedHeads {
+    heads: BTreeMap<Uuid, ChainHead>,
+}
+
+impl TrustedHeads {
+    pub fn get(&self, device: Uuid) -> Option<&ChainHead> {
+        self.heads.get(&device)
+    }
+
+    /// After this device appended the entry with head `new` on top of
+    /// `prev`. The head only moves along the chain already trusted: entries
+    /// written after the stored chain was cut continue the cut chain, and
+    /// must not make the cut disappear. Returns whether it moved.
+    pub fn written(&mut self, prev: Option<&ChainHead>, new: ChainHead) -> bool {
+        let current = self.heads.get(&new.device_id);
+        if current.is_none() || current == prev {
+            self.heads.insert(new.device_id, new);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Where `device` (this one) carries on writing, given the last entry
+    /// of its stored chain: after that, unless entries were cut off the end
+    /// (the trusted head is further on), then after the trusted head, so
+    /// the cut stays a gap that verification names.
+    pub fn continue_from(&self, device: Uuid, stored: Option<ChainHead>) -> Option<ChainHead> {
+        match (stored, self.heads.get(&device)) {
+            (Some(s), Some(t)) if t.seq > s.seq => Some(*t),
+            (None, t) => t.copied(),
+            (s, _) => s,
+        }
+    }
+
+    /// Verifies every device's chain against its trusted head, including
+    /// devices whose every entry is gone, and trusts the heads of the chains
+    /// that verify. Returns each device's result (with its number of
+    /// stored entries), by device.
+    pub fn verify(
+        &mut self,
+        chains: &BTreeMap<Uuid, DeviceChain>,
+        verifier: &impl AuditVerifier,
+    ) -> Vec<(Uuid, usize, Result<(), ChainBreak>)> {
+        let empty = DeviceChain::default();
+        let mut devices: Vec<Uuid> = chains.keys().chain(self.heads.keys()).copied().collect();
+        devices.sort_unstable();
+        devices.dedup();
+        devices
+            .into_iter()
+            .map(|device| {
+                let chain = chains.get(&device).unwrap_or(&empty);
+                let result =
+                    verify_chain(device, &chain.entries, verifier, self.heads.get(&device));
+                let result = match result {
+                    Ok(head) => {
+                        if let Some(head) = head {
+                            self.heads.insert(device, head);
+                        }
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                };
+                (device, chain.entries.len(), result)
+            })
+            .collect()
+    }
 }
 
 /// Every device's (verified) entries in one list for display, by time,
