@@ -1,28 +1,58 @@
-//! Retention rules: kept as synced records, previewed (which contact, what
-//! happens, why) before anything changes, applied on request and on every
-//! unlock. Anonymisation replaces personal fields irreversibly through an
-//! ordinary save (deals keep their amounts: they are not touched); erasure
-//! crypto-shreds the contact (`Syncer::erase_contact`).
+//! Retention rules for contacts, closed tickets and activities: kept as
+//! synced records, previewed (which record, what happens, why) before
+//! anything changes, applied on request and on every unlock. Anonymisation
+//! replaces personal fields irreversibly through an ordinary save (deals
+//! keep their amounts: they are not touched; activities keep their time);
+//! erasure crypto-shreds a contact (`Syncer::erase_contact`) and deletes a
+//! ticket or activity.
 
 use crate::components::privacy_labels::{action_msg, date_of};
 use crate::pages::unlock::error_text;
 use crate::state::{AppState, use_app};
 use crate::vault;
+use std::collections::HashSet;
+
 use coffer_core::activity::Activity;
 use coffer_core::contact::Contact;
 use coffer_core::i18n::fill;
 use coffer_core::i18n::privacy::PrivacyMsg;
-use coffer_core::privacy::listing::{contact_facts, last_activity_by_contact, ledgers};
+use coffer_core::privacy::anonymise::anonymise_record;
+use coffer_core::privacy::listing::{
+    activity_facts, contact_facts, last_activity_by_contact, ledgers, ticket_facts,
+};
 use coffer_core::privacy::records::enabled_rules;
 use coffer_core::privacy::retention::{RetentionCondition, RetentionReason, preview};
 use coffer_core::privacy::{
     ConsentEntry, ErasureCause, RetentionAction, RetentionCandidate, RetentionPolicy,
     anonymise_contact,
 };
-use coffer_core::record::{CONTACT_NAMESPACE, Record};
+use coffer_core::record::{ACTIVITY_NAMESPACE, CONTACT_NAMESPACE, Record, TICKET_NAMESPACE};
+use coffer_core::ticket::Ticket;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
+
+use crate::sync::Syncer;
+
+/// The record types rules can be made for: (namespace, as a choice, in a
+/// sentence).
+const RETAINED: [(&str, PrivacyMsg, PrivacyMsg); 3] = [
+    (
+        CONTACT_NAMESPACE,
+        PrivacyMsg::RetainContacts,
+        PrivacyMsg::RecordsContacts,
+    ),
+    (
+        TICKET_NAMESPACE,
+        PrivacyMsg::RetainTickets,
+        PrivacyMsg::RecordsTickets,
+    ),
+    (
+        ACTIVITY_NAMESPACE,
+        PrivacyMsg::RetainActivities,
+        PrivacyMsg::RecordsActivities,
+    ),
+];
 
 const CONDITIONS: [(&str, PrivacyMsg); 3] = [
     ("inactive", PrivacyMsg::CondInactive),
@@ -44,10 +74,15 @@ fn rule_text(state: &AppState, policy: &RetentionPolicy) -> String {
         RetentionCondition::ConsentWithdrawnForDays { days } => (PrivacyMsg::RuleWithdrawn, days),
         RetentionCondition::OlderThanMonths { months } => (PrivacyMsg::RuleOlder, months),
     };
+    let records = RETAINED
+        .iter()
+        .find(|(ns, _, _)| *ns == policy.record_type)
+        .map_or(PrivacyMsg::RecordsContacts, |(_, _, m)| *m);
     fill(
         state.t(msg),
         &[
             ("action", state.t(action_msg(policy.action))),
+            ("records", state.t(records)),
             ("n", &n.to_string()),
         ],
     )
@@ -75,16 +110,81 @@ pub fn candidates(state: &AppState) -> Vec<RetentionCandidate> {
     if rules.is_empty() {
         return Vec::new();
     }
-    let facts: Vec<_> = state.book.with_untracked(|b| {
+    let (mut facts, restricted): (Vec<_>, HashSet<Uuid>) = state.book.with_untracked(|b| {
         let mut contacts: Vec<&Contact> = b.entries.values().collect();
         // A stable order for the preview.
         contacts.sort_by_key(|c| (c.created_ms, c.id));
-        contacts
-            .into_iter()
+        let facts = contacts
+            .iter()
             .map(|c| contact_facts(c, consent.get(&c.id), activities.get(&c.id).copied(), now))
-            .collect()
+            .collect();
+        let restricted = contacts
+            .iter()
+            .filter(|c| c.restriction.is_some())
+            .map(|c| c.id)
+            .collect();
+        (facts, restricted)
+    });
+    let wanted = |ns: &str| rules.iter().any(|r| r.record_type == ns);
+    state.records.with_untracked(|set| {
+        if wanted(TICKET_NAMESPACE) {
+            let mut tickets = set.all::<Ticket>();
+            tickets.sort_by_key(|t| (t.created_ms, t.id));
+            facts.extend(tickets.iter().map(|t| ticket_facts(t, &restricted)));
+        }
+        if wanted(ACTIVITY_NAMESPACE) {
+            let mut all = set.all::<Activity>();
+            all.sort_by_key(|a| (a.start_ms, a.id));
+            facts.extend(all.iter().map(|a| activity_facts(a, &restricted)));
+        }
     });
     preview(&rules, &facts, now)
+}
+
+/// What the preview calls a record: a contact's name, a ticket's or an
+/// activity's subject.
+fn candidate_name(state: &AppState, c: &RetentionCandidate) -> String {
+    let id = c.record_id;
+    match c.record_type.as_str() {
+        CONTACT_NAMESPACE => {
+            let order = state.settings.with_untracked(|s| s.name_order);
+            state
+                .book
+                .with_untracked(|b| b.entries.get(&id).map(|x| x.display_name(order)))
+        }
+        TICKET_NAMESPACE => state
+            .records
+            .with_untracked(|r| r.get::<Ticket>(id).map(|t| t.subject)),
+        _ => state
+            .records
+            .with_untracked(|r| r.get::<Activity>(id).map(|a| a.subject)),
+    }
+    .unwrap_or_default()
+}
+
+/// Anonymises (saves the anonymised form) or deletes one ticket or
+/// activity; whether anything was there to change.
+async fn apply_to_record<T: Record + Default + Clone + 'static>(
+    state: AppState,
+    sync: &Syncer,
+    c: &RetentionCandidate,
+) -> Result<bool, vault::VaultError> {
+    let Some(original) = state.records.with_untracked(|r| r.get::<T>(c.record_id)) else {
+        return Ok(false);
+    };
+    match c.action {
+        RetentionAction::Anonymise => match anonymise_record(&original, vault::now_ms()) {
+            Ok(anon) => sync
+                .save_record(Some(&original), &anon)
+                .await
+                .map(|()| true),
+            Err(_) => Ok(false),
+        },
+        RetentionAction::Erase => sync
+            .delete_record(T::NAMESPACE, c.record_id)
+            .await
+            .map(|()| true),
+    }
 }
 
 /// How many contacts were anonymised and erased.
@@ -114,30 +214,43 @@ pub async fn apply(state: AppState, list: Vec<RetentionCandidate>) -> Result<App
     let label = state.t(PrivacyMsg::Applying).to_owned();
     for (i, c) in list.into_iter().enumerate() {
         state.busy.set(Some((label.clone(), Some((i, total)))));
-        if c.record_type != CONTACT_NAMESPACE {
-            continue;
-        }
-        let result = match c.action {
-            RetentionAction::Anonymise => {
-                let original = state
-                    .book
-                    .with_untracked(|b| b.entries.get(&c.record_id).cloned());
-                match original.and_then(|o| anonymised(&o, vault::now_ms()).map(|a| (o, a))) {
-                    Some((o, a)) => {
-                        let r = sync.save_record(Some(&o), &a).await;
-                        done.anonymised += usize::from(r.is_ok());
-                        r
-                    }
-                    None => Ok(()),
+        let other = match c.record_type.as_str() {
+            CONTACT_NAMESPACE => None,
+            TICKET_NAMESPACE => Some(apply_to_record::<Ticket>(state, &sync, &c).await),
+            ACTIVITY_NAMESPACE => Some(apply_to_record::<Activity>(state, &sync, &c).await),
+            _ => continue,
+        };
+        let result = match (other, c.action) {
+            (Some(r), action) => {
+                let changed = usize::from(matches!(r, Ok(true)));
+                match action {
+                    RetentionAction::Anonymise => done.anonymised += changed,
+                    RetentionAction::Erase => done.erased += changed,
                 }
+                r.map(|_| ())
             }
-            RetentionAction::Erase => {
-                let r = sync
-                    .erase_contact(c.record_id, ErasureCause::Retention)
-                    .await;
-                done.erased += usize::from(r.is_ok());
-                r
-            }
+            (None, action) => match action {
+                RetentionAction::Anonymise => {
+                    let original = state
+                        .book
+                        .with_untracked(|b| b.entries.get(&c.record_id).cloned());
+                    match original.and_then(|o| anonymised(&o, vault::now_ms()).map(|a| (o, a))) {
+                        Some((o, a)) => {
+                            let r = sync.save_record(Some(&o), &a).await;
+                            done.anonymised += usize::from(r.is_ok());
+                            r
+                        }
+                        None => Ok(()),
+                    }
+                }
+                RetentionAction::Erase => {
+                    let r = sync
+                        .erase_contact(c.record_id, ErasureCause::Retention)
+                        .await;
+                    done.erased += usize::from(r.is_ok());
+                    r
+                }
+            },
         };
         if let Err(e) = result {
             state.busy.set(None);
@@ -177,6 +290,7 @@ pub fn run_on_unlock(state: AppState) {
 #[component]
 pub fn RetentionPanel() -> impl IntoView {
     let state = use_app();
+    let record_type = RwSignal::new(CONTACT_NAMESPACE.to_owned());
     let condition = RwSignal::new(CONDITIONS[0].0.to_owned());
     let count = RwSignal::new("24".to_owned());
     let action = RwSignal::new(RetentionAction::Anonymise);
@@ -189,9 +303,21 @@ pub fn RetentionPanel() -> impl IntoView {
         all.sort_by_key(|p| (p.created_ms, p.id));
         all
     });
-    // Any change to the rules or records makes an old preview stale.
+    // Any change to the rules or the records they cover makes an old
+    // preview stale (audit entries, written all the time, do not).
+    let covered = Memo::new(move |_| {
+        state.records.with(|r| {
+            (
+                r.json(TICKET_NAMESPACE).count(),
+                r.all::<Ticket>().iter().map(|t| t.updated_ms).max(),
+                r.json(ACTIVITY_NAMESPACE).count(),
+                r.all::<Activity>().iter().map(|a| a.updated_ms).max(),
+            )
+        })
+    });
     Effect::new(move |_| {
         policies.track();
+        covered.track();
         state.book.track();
         previewed.set(None);
     });
@@ -202,11 +328,17 @@ pub fn RetentionPanel() -> impl IntoView {
             error.set(Some(state.t(PrivacyMsg::CountLabel).to_owned()));
             return;
         };
+        let record_type = record_type.get_untracked();
+        let condition = condition_from(&condition.get_untracked(), n);
+        if !condition.applies_to(&record_type) {
+            error.set(Some(state.t(PrivacyMsg::WithdrawnContactsOnly).to_owned()));
+            return;
+        }
         error.set(None);
         let policy = RetentionPolicy {
             id: Uuid::new_v4(),
-            record_type: CONTACT_NAMESPACE.to_owned(),
-            condition: condition_from(&condition.get_untracked(), n),
+            record_type,
+            condition,
             action: action.get_untracked(),
             enabled: true,
             created_ms: vault::now_ms(),
@@ -263,14 +395,13 @@ pub fn RetentionPanel() -> impl IntoView {
             if list.is_empty() {
                 return view! { <p class="hint" role="status">{move || state.t(PrivacyMsg::PreviewEmpty)}</p> }.into_any();
             }
-            let order = state.settings.with_untracked(|s| s.name_order);
             let count = list.len();
             view! {
                 <div class="retention-preview">
                     <p role="status">{move || fill(state.t(PrivacyMsg::PreviewCount), &[("count", &count.to_string())])}</p>
                     <ul id="retention-preview">
                         {list.into_iter().map(|c| {
-                            let name = state.book.with_untracked(|b| b.entries.get(&c.record_id).map(|x| x.display_name(order))).unwrap_or_default();
+                            let name = candidate_name(&state, &c);
                             let act = action_msg(c.action);
                             let why = reason_text(&state, c.reason);
                             view! {
@@ -324,6 +455,14 @@ pub fn RetentionPanel() -> impl IntoView {
             }}
             <form class="retention-form" on:submit=on_add novalidate=true>
                 <div class="row">
+                    <div class="field">
+                        <label for="retention-type">{move || state.t(PrivacyMsg::RetainWhat)}</label>
+                        <select id="retention-type" on:change=move |ev| record_type.set(event_target_value(&ev))>
+                            {RETAINED.iter().map(|&(ns, m, _)| {
+                                view! { <option value=ns selected=move || record_type.get() == ns>{move || state.t(m)}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
                     <div class="field">
                         <label for="retention-condition">{move || state.t(PrivacyMsg::ConditionLabel)}</label>
                         <select id="retention-condition" on:change=move |ev| condition.set(event_target_value(&ev))>

@@ -380,3 +380,63 @@ test('an erasure rule erases the contact for good, after its preview', async () 
   await search(page, 'Finn');
   await page.locator('.contact-list > li').filter({ hasText: 'Finn Fine' }).waitFor();
 });
+
+test('a retention rule anonymises closed tickets and leaves the open ones', async () => {
+  const page = await newVault('ticket-retention');
+  const tickets = async () => {
+    await page.getByRole('button', { name: 'Tickets', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tickets', exact: true }).waitFor();
+  };
+  const row = (subject) => page.locator('.ticket-row').filter({ hasText: subject });
+  const newTicket = async (subject) => {
+    await page.getByRole('button', { name: 'New ticket' }).click();
+    await page.locator('.ticket-editor form').getByLabel('Subject').fill(subject);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await row(subject).waitFor();
+  };
+  await tickets();
+  await newTicket('Refund for Olga Petrova');
+  await newTicket('Printer still broken');
+  await row('Refund for Olga Petrova').getByRole('button', { name: 'Refund for Olga Petrova' }).click();
+  await page.waitForFunction(() => document.querySelector('.ticket-editor form input')?.value === 'Refund for Olga Petrova');
+  const status = page.locator('.ticket-status');
+  await status.getByRole('button', { name: 'Move to Open' }).click();
+  await status.locator('.status-now', { hasText: 'Open' }).waitFor();
+  await status.getByRole('button', { name: 'Move to Resolved' }).click();
+  await status.locator('.status-now', { hasText: 'Resolved' }).waitFor();
+
+  await gotoPrivacy(page);
+  await page.getByLabel('Records', { exact: true }).selectOption({ label: 'Closed tickets' });
+  // Consent belongs to people: no such rule for tickets.
+  await page.getByLabel('When').selectOption({ label: 'All consent withdrawn for (days)' });
+  await page.getByLabel('Months or days').fill('0');
+  await page.getByRole('button', { name: 'Add rule', exact: true }).click();
+  await page.getByText('Consent applies to contacts only.').waitFor();
+  await page.getByLabel('When').selectOption({ label: 'No activity for (months)' });
+  await page.getByLabel('Then').selectOption({ label: 'Anonymise' });
+  await page.getByRole('button', { name: 'Add rule', exact: true }).click();
+  await page.getByText('Rule added.').waitFor();
+  await page.locator('#retention-rules li').filter({ hasText: 'Anonymise closed tickets with no activity for 0 months' }).waitFor();
+
+  await page.getByRole('button', { name: 'Preview', exact: true }).click();
+  const preview = page.locator('#retention-preview li');
+  await preview.first().waitFor();
+  assert.equal(await preview.count(), 1, 'only the resolved ticket is due');
+  assert.match(await preview.first().innerText(), /^Anonymise: Refund for Olga Petrova — no activity since/);
+  await page.getByRole('button', { name: 'Apply', exact: true }).click();
+  await page.getByText('Retention rules: 1 anonymised, 0 erased.').waitFor();
+
+  // The open ticket is untouched; the resolved one is kept, without its
+  // subject, still counted as resolved.
+  await tickets();
+  await row('Printer still broken').waitFor();
+  assert.equal(await row('Refund for Olga Petrova').count(), 0);
+  assert.equal(await page.locator('.ticket-row').count(), 2);
+  await page.locator('.filters').getByLabel('Status', { exact: true }).selectOption({ label: 'Resolved' });
+  await page.getByText('1 tickets').waitFor();
+  assert.ok(!(await page.locator('main').innerText()).includes('Olga'));
+  // A second preview finds nothing left to do.
+  await gotoPrivacy(page);
+  await page.getByRole('button', { name: 'Preview', exact: true }).click();
+  await page.getByText('No record is due under these rules.').waitFor();
+});

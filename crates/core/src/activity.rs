@@ -44,6 +44,8 @@ pub struct Activity {
     /// Unix milliseconds.
     pub updated_ms: i64,
     pub custom: CustomValues,
+    /// When a retention rule anonymised it (unix ms).
+    pub anonymised_ms: Option<i64>,
 }
 
 impl_record!(Activity, ACTIVITY_NAMESPACE, {
@@ -53,15 +55,18 @@ impl_record!(Activity, ACTIVITY_NAMESPACE, {
     contact_ids: Personal,
     company_ids: Personal,
     deal_ids: Personal,
-    start_ms: Personal,
-    duration_minutes: Personal,
-    outcome: Personal,
+    // When, how long and how it went: kept by anonymisation for reporting
+    // (activities per week), once the people and the notes are gone.
+    start_ms: Public,
+    duration_minutes: Public,
+    outcome: Public,
     notes: Sensitive,
     owner: Public,
     created_ms: Public,
     updated_ms: Public,
     // Per value in truth: see `custom_field::split_by_class`.
     custom: Sensitive,
+    anonymised_ms: Public,
 });
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -52,6 +52,8 @@ pub struct Ticket {
     /// Unix milliseconds.
     pub updated_ms: i64,
     pub custom: CustomValues,
+    /// When a retention rule anonymised it (unix ms).
+    pub anonymised_ms: Option<i64>,
 }
 
 impl_record!(Ticket, TICKET_NAMESPACE, {
@@ -68,6 +70,7 @@ impl_record!(Ticket, TICKET_NAMESPACE, {
     updated_ms: Public,
     // Per value in truth: see `custom_field::split_by_class`.
     custom: Sensitive,
+    anonymised_ms: Public,
 });
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

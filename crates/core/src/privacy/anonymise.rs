@@ -90,6 +90,29 @@ pub fn anonymise_contact(record: &Value, now_ms: i64) -> Result<Anonymised, Anon
     anonymise(record, contact_field_class, now_ms)
 }
 
+/// Anonymises a record by its type's field classes
+/// ([`crate::record::Record::FIELD_CLASSES`]), keeping its id: each
+/// cleared field takes the type's default (an empty text or list, no link),
+/// and `anonymised_ms` is set when the type has that field.
+pub fn anonymise_record<T: crate::record::Record + Default>(
+    record: &T,
+    now_ms: i64,
+) -> Result<T, AnonymiseError> {
+    let json: Value =
+        serde_json::from_slice(&record.to_json()).map_err(|_| AnonymiseError::NotAnObject)?;
+    let defaults: Value =
+        serde_json::from_slice(&T::default().to_json()).map_err(|_| AnonymiseError::NotAnObject)?;
+    let mut out = anonymise(&json, T::field_class, now_ms)?;
+    if let Some(fields) = out.record.as_object_mut() {
+        for name in &out.cleared {
+            if let Some(empty) = defaults.get(name) {
+                fields.insert(name.clone(), empty.clone());
+            }
+        }
+    }
+    serde_json::from_value(out.record).map_err(|_| AnonymiseError::NotAnObject)
+}
+
 /// Anonymises any record's JSON with the given field classification.
 pub fn anonymise(
     record: &Value,

@@ -2,7 +2,7 @@
 //! privacy state is taken into account: restriction ([`super::decide`])
 //! and consent ([`ConsentLedger`]) per contact.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
@@ -11,6 +11,8 @@ use super::restriction::{Decision, Inclusion, Operation, decide};
 use super::retention::{ConsentFact, RecordFacts};
 use crate::activity::Activity;
 use crate::contact::Contact;
+use crate::record::{ACTIVITY_NAMESPACE, TICKET_NAMESPACE};
+use crate::ticket::Ticket;
 
 /// The purposes the app offers by name, in the order it lists them.
 pub const STANDARD_PURPOSES: [Purpose; 5] = [
@@ -125,6 +127,37 @@ pub fn contact_facts(
     }
 }
 
+/// What retention needs to know about a ticket: its last activity is its
+/// last change; a ticket still being worked on (new, open, pending) or
+/// raised by a restricted contact is on hold.
+pub fn ticket_facts(ticket: &Ticket, restricted: &HashSet<Uuid>) -> RecordFacts {
+    RecordFacts {
+        record_id: ticket.id,
+        record_type: TICKET_NAMESPACE.to_owned(),
+        created_ms: ticket.created_ms,
+        last_activity_ms: Some(ticket.updated_ms.max(ticket.created_ms)),
+        consent: ConsentFact::None,
+        on_hold: ticket.status.current.is_active()
+            || ticket.contact_id.is_some_and(|c| restricted.contains(&c)),
+        anonymised: ticket.anonymised_ms.is_some(),
+    }
+}
+
+/// What retention needs to know about an activity: it happened at its
+/// start (or its last edit, if later); one involving a restricted contact is
+/// on hold.
+pub fn activity_facts(activity: &Activity, restricted: &HashSet<Uuid>) -> RecordFacts {
+    RecordFacts {
+        record_id: activity.id,
+        record_type: ACTIVITY_NAMESPACE.to_owned(),
+        created_ms: activity.created_ms,
+        last_activity_ms: Some(activity.start_ms.max(activity.updated_ms)),
+        consent: ConsentFact::None,
+        on_hold: activity.contact_ids.iter().any(|c| restricted.contains(c)),
+        anonymised: activity.anonymised_ms.is_some(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +258,83 @@ mod tests {
         edited.source = "edited".into();
         let all = ledgers([entry(10, 1, ConsentDecision::Given, 100), edited]);
         assert!(all[&Uuid::from_u128(1)].has_consent(&Purpose::MarketingEmail, 100));
+    }
+
+    #[test]
+    fn closed_tickets_and_past_activities_are_kept_for_their_time_then_anonymised() {
+        use crate::privacy::anonymise::anonymise_record;
+        use crate::privacy::retention::{
+            RetentionAction, RetentionCondition, RetentionRule, preview,
+        };
+        use crate::ticket::TicketStatus;
+        const MONTH: i64 = 31 * 86_400_000;
+        let now = 40 * 12 * MONTH;
+        let ticket = |n: u128, status: TicketStatus, contact: u128| {
+            let mut t = Ticket::new(
+                Uuid::from_u128(n),
+                format!("Refund for order {n}"),
+                now - 14 * MONTH,
+            );
+            t.description = "Card ending 4242".into();
+            t.contact_id = Some(Uuid::from_u128(contact));
+            t.status.current = status;
+            t
+        };
+        let closed = ticket(1, TicketStatus::Closed, 100);
+        let open = ticket(2, TicketStatus::Open, 100);
+        let held = ticket(3, TicketStatus::Resolved, 200);
+        let call = Activity {
+            id: Uuid::from_u128(4),
+            subject: "Call about the refund".into(),
+            contact_ids: vec![Uuid::from_u128(100)],
+            start_ms: now - 13 * MONTH,
+            created_ms: now - 13 * MONTH,
+            ..Activity::default()
+        };
+        let recent = Activity {
+            id: Uuid::from_u128(5),
+            start_ms: now - MONTH,
+            ..call.clone()
+        };
+        let restricted = HashSet::from([Uuid::from_u128(200)]);
+        let mut facts: Vec<RecordFacts> = [&closed, &open, &held]
+            .into_iter()
+            .map(|t| ticket_facts(t, &restricted))
+            .collect();
+        facts.extend([&call, &recent].map(|a| activity_facts(a, &restricted)));
+        let rules = [TICKET_NAMESPACE, ACTIVITY_NAMESPACE].map(|record_type| RetentionRule {
+            record_type: record_type.into(),
+            condition: RetentionCondition::InactiveForMonths { months: 12 },
+            action: RetentionAction::Anonymise,
+        });
+        let due: Vec<Uuid> = preview(&rules, &facts, now)
+            .iter()
+            .map(|c| c.record_id)
+            .collect();
+        assert_eq!(due, [closed.id, call.id]);
+
+        let anon = anonymise_record(&closed, now).unwrap();
+        assert_eq!(
+            (anon.id, anon.status.current, anon.created_ms),
+            (closed.id, TicketStatus::Closed, closed.created_ms)
+        );
+        assert_eq!(
+            (
+                anon.subject.as_str(),
+                anon.description.as_str(),
+                anon.contact_id
+            ),
+            ("", "", None)
+        );
+        assert_eq!(anon.anonymised_ms, Some(now));
+        // Once anonymised, only an erasure rule still selects it.
+        let facts = [ticket_facts(&anon, &restricted)];
+        assert!(preview(&rules, &facts, now).is_empty());
+        let erase = [RetentionRule {
+            action: RetentionAction::Erase,
+            ..rules[0].clone()
+        }];
+        assert_eq!(preview(&erase, &facts, now).len(), 1);
     }
 
     #[test]

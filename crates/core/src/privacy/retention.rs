@@ -29,6 +29,15 @@ pub enum RetentionCondition {
     OlderThanMonths { months: u32 },
 }
 
+impl RetentionCondition {
+    /// Whether the condition can hold for records of `record_type`: consent
+    /// is recorded for contacts only.
+    pub fn applies_to(self, record_type: &str) -> bool {
+        record_type == crate::record::CONTACT_NAMESPACE
+            || !matches!(self, RetentionCondition::ConsentWithdrawnForDays { .. })
+    }
+}
+
 /// One rule for one record type (`"contact"`, `"lead"`, ...).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RetentionRule {
@@ -212,6 +221,15 @@ mod tests {
                 action: RetentionAction::Erase,
             },
         ]
+    }
+
+    #[test]
+    fn consent_conditions_apply_to_contacts_only() {
+        let withdrawn = RetentionCondition::ConsentWithdrawnForDays { days: 30 };
+        let idle = RetentionCondition::InactiveForMonths { months: 24 };
+        assert!(withdrawn.applies_to("contact"));
+        assert!(!withdrawn.applies_to("ticket"));
+        assert!(idle.applies_to("ticket") && idle.applies_to("activity"));
     }
 
     #[test]
