@@ -42,6 +42,15 @@ pub fn new_pipeline(name: String, state: &AppState) -> Pipeline {
     )
 }
 
+/// A stage kind as the outcome select's option value.
+fn kind_value(kind: StageKind) -> &'static str {
+    match kind {
+        StageKind::Open => "open",
+        StageKind::Won => "won",
+        StageKind::Lost => "lost",
+    }
+}
+
 /// Puts focus back on element `id` once the list has been drawn again.
 fn refocus(id: String) {
     request_animation_frame(move || {
@@ -176,7 +185,7 @@ pub fn PipelineEditor(original: Pipeline, on_done: Callback<()>) -> impl IntoVie
                         </div>
                         <div class="field stage-kind">
                             <label for=kind_id.clone()>{move || fill(state.t(CrmMsg::StageOutcomeN), &[("n", &(i + 1).to_string())])}</label>
-                            <select id=kind_id.clone() aria-describedby="stage-outcome-hint"
+                            <select id=kind_id.clone() aria-describedby="stage-outcome-hint" prop:value=kind_value(current)
                                 on:change=move |ev| {
                                     let kind = match event_target_value(&ev).as_str() {
                                         "won" => StageKind::Won,
@@ -184,16 +193,20 @@ pub fn PipelineEditor(original: Pipeline, on_done: Callback<()>) -> impl IntoVie
                                         _ => StageKind::Open,
                                     };
                                     apply(Box::new(move |p| p.set_kind(id, kind, vault::now_ms())));
-                                    // A refused change leaves the old choice showing;
-                                    // the list is drawn anew, so focus goes back to
-                                    // this stage's outcome.
-                                    draft.update(|_| {});
+                                    let now = draft.with_untracked(|p| p.stage(id).map(|s| s.kind)).unwrap_or(current);
+                                    if now != kind {
+                                        // Refused: show the outcome the stage still has.
+                                        if let Some(select) = ev.target() {
+                                            let _ = js_sys::Reflect::set(&select, &"value".into(), &kind_value(now).into());
+                                        }
+                                    }
+                                    // If the list is drawn anew, focus comes back here.
                                     refocus(format!("stage-kind-{i}"));
                                 }>
-                                {[(StageKind::Open, "open", CrmMsg::KindOpen), (StageKind::Won, "won", CrmMsg::KindWon), (StageKind::Lost, "lost", CrmMsg::KindLost)]
+                                {[(StageKind::Open, CrmMsg::KindOpen), (StageKind::Won, CrmMsg::KindWon), (StageKind::Lost, CrmMsg::KindLost)]
                                     .into_iter()
-                                    .map(|(k, value, label)| view! {
-                                        <option value=value selected=k == current>{move || state.t(label)}</option>
+                                    .map(|(k, label)| view! {
+                                        <option value=kind_value(k) selected=k == current>{move || state.t(label)}</option>
                                     })
                                     .collect_view()}
                             </select>
