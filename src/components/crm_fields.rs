@@ -57,13 +57,14 @@ pub fn pipeline_error_text(e: PipelineError, state: &AppState) -> String {
         E::UnknownStage => state.t(CrmMsg::ErrUnknownStage).to_string(),
         E::ClosedStageFixed => state.t(CrmMsg::ErrClosedStageFixed).to_string(),
         E::LastOpenStage => state.t(CrmMsg::ErrLastOpenStage).to_string(),
+        E::LastWonStage => state.t(CrmMsg::ErrLastWonStage).to_string(),
         E::TooManyStages { max } => fill(state.t(Msg::ErrTooMany), &[("max", &max.to_string())]),
         E::PositionOutOfRange => state.t(CrmMsg::ErrUnknownStage).to_string(),
         E::ProbabilityOutOfRange { .. } => state.t(CrmMsg::ErrPercent).to_string(),
         E::NameRequired => state.t(CrmMsg::ErrRequired).to_string(),
         E::NameTooLong { max } => fill(state.t(Msg::ErrTooLong), &[("max", &max.to_string())]),
         E::DuplicateName => state.t(CrmMsg::ErrDuplicateName).to_string(),
-        E::DuplicateId | E::ClosedStagesMisplaced => state.t(CrmMsg::ErrStages).to_string(),
+        E::DuplicateId => state.t(CrmMsg::ErrStages).to_string(),
     }
 }
 

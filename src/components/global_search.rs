@@ -1,8 +1,10 @@
-//! Search across every record type as you type, as a combobox: the input
-//! (role "combobox") drives a listbox of results grouped by type; arrow
-//! keys move through them, Enter opens the chosen one, Escape closes the
-//! list. Contacts come from the `ContactBook` index, other records from a
-//! `coffer_core::search::SearchIndex` built over them (pinyin included).
+//! Search across every record type as you type, as a combobox in the top
+//! bar of every unlocked page: the input (role "combobox") drives a
+//! listbox of results grouped by type; arrow keys move through them, Enter
+//! opens the chosen one, Escape closes the list, and "/" pressed outside a
+//! text field jumps to it. Contacts come from the `ContactBook` index,
+//! other records from a `coffer_core::search::SearchIndex` built over them
+//! (pinyin included).
 
 use crate::components::record_index::record_index;
 use crate::state::{View, use_app};
@@ -16,6 +18,7 @@ use coffer_core::record::{
 use coffer_core::task::Task;
 use coffer_core::ticket::Ticket;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use uuid::Uuid;
 
 /// Results per type.
@@ -36,6 +39,11 @@ struct Hit {
     name: String,
 }
 
+/// Whether `el` takes typed text (so "/" is a character, not a shortcut).
+fn is_text_field(el: Option<web_sys::Element>) -> bool {
+    el.is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
 #[component]
 pub fn GlobalSearch() -> impl IntoView {
     let state = use_app();
@@ -43,6 +51,30 @@ pub fn GlobalSearch() -> impl IntoView {
     let active = RwSignal::new(None::<usize>);
     let open = RwSignal::new(false);
     let index = record_index(state);
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+
+    // "/" outside a text field jumps here, on every page. A page with its
+    // own search box (Contacts) takes "/" for that box instead: whichever
+    // handler runs first, focus is checked once both have run.
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let modified = ev.ctrl_key() || ev.meta_key() || ev.alt_key();
+        let target = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+        if ev.key() != "/" || modified || ev.default_prevented() || is_text_field(target) {
+            return;
+        }
+        ev.prevent_default();
+        spawn_local(async move {
+            if is_text_field(document().active_element()) {
+                return;
+            }
+            if let Some(input) = input_ref.get_untracked() {
+                let _ = input.focus();
+            }
+        });
+    });
+    on_cleanup(move || handle.remove());
 
     let name_of = move |ns: &str, id: Uuid| -> String {
         match ns {
@@ -152,7 +184,8 @@ pub fn GlobalSearch() -> impl IntoView {
     view! {
         <div class="global-search" role="search">
             <label for="global-search">{move || state.t(WorkMsg::GlobalSearch)}</label>
-            <input id="global-search" type="text" role="combobox" autocomplete="off"
+            <input id="global-search" node_ref=input_ref type="text" role="combobox" autocomplete="off"
+                aria-keyshortcuts="/"
                 aria-autocomplete="list" aria-controls="global-search-list"
                 aria-describedby="global-search-hint"
                 aria-expanded=move || expanded().to_string()
@@ -165,7 +198,7 @@ pub fn GlobalSearch() -> impl IntoView {
                 }
                 on:keydown=on_keydown
                 on:focus=move |_| open.set(true)/>
-            <p id="global-search-hint" class="hint">{move || state.t(WorkMsg::GlobalSearchHint)}</p>
+            <p id="global-search-hint" class="visually-hidden">{move || state.t(WorkMsg::GlobalSearchHint)}</p>
             <p class="visually-hidden" aria-live="polite">
                 {move || (!query.with(|q| q.trim().is_empty())).then(|| {
                     let n = total();

@@ -1,8 +1,9 @@
 //! The pipeline editor: rename the pipeline, add, rename, reorder and
-//! remove open stages, set their probabilities. Won and lost stages stay
-//! the last two (core's pipeline rules); their names can change. Edits
-//! apply to a copy through core's checked operations and are saved
-//! together; deals in a removed stage move to the first open stage.
+//! remove stages, map each to an outcome (open, won or lost) and set the
+//! probabilities of open ones (won is 100 %, lost 0 %: core's pipeline
+//! rules, which also keep an open and a won stage). Edits apply to a copy
+//! through core's checked operations and are saved together; deals in a
+//! removed stage move to the first open stage.
 
 use crate::components::crm_fields::{pipeline_error_text, problem_text};
 use crate::pages::unlock::error_text;
@@ -41,6 +42,27 @@ pub fn new_pipeline(name: String, state: &AppState) -> Pipeline {
     )
 }
 
+/// A stage kind as the outcome select's option value.
+fn kind_value(kind: StageKind) -> &'static str {
+    match kind {
+        StageKind::Open => "open",
+        StageKind::Won => "won",
+        StageKind::Lost => "lost",
+    }
+}
+
+/// Puts focus back on element `id` once the list has been drawn again.
+fn refocus(id: String) {
+    request_animation_frame(move || {
+        if let Some(el) = document()
+            .get_element_by_id(&id)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
 /// One checked edit of the draft pipeline.
 type Edit = Box<dyn FnOnce(&mut Pipeline) -> Result<(), PipelineError>>;
 
@@ -69,7 +91,7 @@ pub fn PipelineEditor(original: Pipeline, on_done: Callback<()>) -> impl IntoVie
             error.set(Some(state.t(CrmMsg::ErrPercent).to_string()));
             return;
         };
-        let position = draft.with_untracked(|p| p.open_stages().count());
+        let position = draft.with_untracked(Pipeline::new_stage_position);
         apply(Box::new(move |p| {
             p.add_stage(Uuid::new_v4(), &name, prob, position, vault::now_ms())
         }));
@@ -125,7 +147,7 @@ pub fn PipelineEditor(original: Pipeline, on_done: Callback<()>) -> impl IntoVie
 
     let stages = move || {
         let p = draft.get();
-        let open = p.open_stages().count();
+        let last = p.stages.len().saturating_sub(1);
         p.stages
             .iter()
             .enumerate()
@@ -133,12 +155,9 @@ pub fn PipelineEditor(original: Pipeline, on_done: Callback<()>) -> impl IntoVie
                 let id = s.id;
                 let name_id = format!("stage-name-{i}");
                 let prob_id = format!("stage-prob-{i}");
+                let kind_id = format!("stage-kind-{i}");
                 let is_open = s.kind == StageKind::Open;
-                let kind = match s.kind {
-                    StageKind::Open => CrmMsg::KindOpen,
-                    StageKind::Won => CrmMsg::KindWon,
-                    StageKind::Lost => CrmMsg::KindLost,
-                };
+                let current = s.kind;
                 let name = s.name.clone();
                 let n2 = s.name.clone();
                 let n3 = s.name.clone();
@@ -164,14 +183,41 @@ pub fn PipelineEditor(original: Pipeline, on_done: Callback<()>) -> impl IntoVie
                                     }
                                 }/>
                         </div>
-                        <span class="stage-kind">{move || state.t(kind)}</span>
-                        <Show when=move || is_open>
+                        <div class="field stage-kind">
+                            <label for=kind_id.clone()>{move || fill(state.t(CrmMsg::StageOutcomeN), &[("n", &(i + 1).to_string())])}</label>
+                            <select id=kind_id.clone() aria-describedby="stage-outcome-hint" prop:value=kind_value(current)
+                                on:change=move |ev| {
+                                    let kind = match event_target_value(&ev).as_str() {
+                                        "won" => StageKind::Won,
+                                        "lost" => StageKind::Lost,
+                                        _ => StageKind::Open,
+                                    };
+                                    apply(Box::new(move |p| p.set_kind(id, kind, vault::now_ms())));
+                                    let now = draft.with_untracked(|p| p.stage(id).map(|s| s.kind)).unwrap_or(current);
+                                    if now != kind {
+                                        // Refused: show the outcome the stage still has.
+                                        if let Some(select) = ev.target() {
+                                            let _ = js_sys::Reflect::set(&select, &"value".into(), &kind_value(now).into());
+                                        }
+                                    }
+                                    // If the list is drawn anew, focus comes back here.
+                                    refocus(format!("stage-kind-{i}"));
+                                }>
+                                {[(StageKind::Open, CrmMsg::KindOpen), (StageKind::Won, CrmMsg::KindWon), (StageKind::Lost, CrmMsg::KindLost)]
+                                    .into_iter()
+                                    .map(|(k, label)| view! {
+                                        <option value=kind_value(k) selected=k == current>{move || state.t(label)}</option>
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </div>
+                        <div class="stage-actions">
                             <button type="button" disabled=i == 0
                                 aria-label={let n = n2.clone(); move || fill(state.t(CrmMsg::MoveUpNamed), &[("name", &n)])}
                                 on:click=move |_| apply(Box::new(move |p| p.move_stage(id, i - 1, vault::now_ms())))>
                                 "↑"
                             </button>
-                            <button type="button" disabled={i + 1 >= open}
+                            <button type="button" disabled={i >= last}
                                 aria-label={let n = n3.clone(); move || fill(state.t(CrmMsg::MoveDownNamed), &[("name", &n)])}
                                 on:click=move |_| apply(Box::new(move |p| p.move_stage(id, i + 1, vault::now_ms())))>
                                 "↓"
@@ -181,7 +227,7 @@ pub fn PipelineEditor(original: Pipeline, on_done: Callback<()>) -> impl IntoVie
                                 on:click=move |_| apply(Box::new(move |p| p.remove_stage(id, vault::now_ms()).map(|_| ())))>
                                 {move || state.t(Msg::Remove)}
                             </button>
-                        </Show>
+                        </div>
                     </li>
                 }
             })
@@ -198,6 +244,7 @@ pub fn PipelineEditor(original: Pipeline, on_done: Callback<()>) -> impl IntoVie
                         prop:value=move || draft.with(|p| p.name.clone())
                         on:change=move |ev| draft.update(|p| p.name = event_target_value(&ev))/>
                 </div>
+                <p id="stage-outcome-hint" class="hint">{move || state.t(CrmMsg::StageOutcomeHint)}</p>
                 <ol class="stage-list">{stages}</ol>
                 <fieldset>
                     <legend>{move || state.t(CrmMsg::AddStage)}</legend>

@@ -1,5 +1,7 @@
-//! The bar at the top: name, language, and (when unlocked) navigation and Lock.
+//! The bar at the top: name, language, and (when unlocked) navigation,
+//! Lock and the search across every record type.
 
+use crate::components::global_search::GlobalSearch;
 use crate::components::sync_panel::SyncIndicator;
 use crate::state::{LockReason, Phase, View, use_app};
 use crate::store::MetaKey;
@@ -50,6 +52,9 @@ pub fn TopBar() -> impl IntoView {
                     <option value="zh-CN" lang="zh-CN" selected=move || state.locale.get() == Locale::ZhCn>"中文"</option>
                 </select>
             </label>
+            <Show when=unlocked>
+                <GlobalSearch/>
+            </Show>
         </header>
     }
 }

@@ -1,18 +1,18 @@
-//! The dashboard: search across every record type, key figures (open deal
-//! value, weighted forecast, tasks overdue and due today, open tickets)
-//! and charts of the pipeline by stage, deals won and lost by month,
-//! activities per week and open tasks by due date. Figures come from
-//! `coffer_core::overview` and `coffer_core::dashboard`.
+//! The dashboard: key figures (open deal value, weighted forecast, tasks
+//! overdue and due today, open tickets) and charts of the pipeline by
+//! stage, deals won and lost by month, activities per week and open tasks
+//! by due date. Figures come from `coffer_core::overview` and
+//! `coffer_core::dashboard`. Search across every record type is in the
+//! top bar, on every page.
 
 use crate::components::charts::{BarChartView, ChartData, PLOT_H, PLOT_W};
-use crate::components::global_search::GlobalSearch;
 use crate::components::local_time;
 use crate::components::work_labels::section_label;
 use crate::state::{View, use_app};
 use crate::vault;
 use coffer_core::activity::Activity;
 use coffer_core::dashboard::{
-    ChartLayout, Series, StageKind, activities_per_week, bar_chart, pipeline_by_stage,
+    ChartLayout, Series, StageKind, activities_per_week, bar_chart, currencies, pipeline_by_stage,
     won_lost_by_month,
 };
 use coffer_core::deal::Deal;
@@ -119,19 +119,20 @@ fn board(
     let facts = deal_facts(deals, pipelines);
     let mut charts = Vec::new();
 
-    // Pipeline value by stage, one chart per currency.
+    // Pipeline value by stage, one chart per currency. Every open stage
+    // with deals is a bar in each (0 where none of its deals is in that
+    // currency), and the table counts every deal in the stage, with or
+    // without an amount.
     let rows: Vec<_> = pipeline_by_stage(&facts)
         .into_iter()
         .filter(|r| r.stage_kind == StageKind::Open)
         .collect();
-    let mut currencies: Vec<&str> = rows.iter().map(|r| r.currency.as_str()).collect();
-    currencies.sort_unstable();
-    currencies.dedup();
+    let stage_names: Vec<String> = rows.iter().map(|r| r.stage_name.clone()).collect();
+    let currencies = currencies(&rows);
     for cur in &currencies {
-        let mine: Vec<_> = rows.iter().filter(|r| r.currency == *cur).collect();
-        let values: Vec<i64> = mine.iter().map(|r| clamp(r.amount_minor)).collect();
+        let values: Vec<i64> = rows.iter().map(|r| clamp(r.amount_in(cur))).collect();
         let chart = bar_chart(
-            mine.len(),
+            rows.len(),
             &[Series {
                 name: t(WorkMsg::ColValue).into(),
                 values,
@@ -150,34 +151,40 @@ fn board(
                 .map(|k| tick_money(k.value, cur, locale))
                 .collect(),
             chart,
-            categories: mine.iter().map(|r| r.stage_name.clone()).collect(),
+            categories: stage_names.clone(),
             series: vec![t(WorkMsg::ColValue).into()],
             table_head: vec![
                 t(WorkMsg::ColStage).into(),
                 t(WorkMsg::ColDeals).into(),
                 t(WorkMsg::ColValue).into(),
             ],
-            table_rows: mine
+            table_rows: rows
                 .iter()
                 .map(|r| {
                     vec![
                         r.stage_name.clone(),
                         r.count.to_string(),
-                        money(r.amount_minor, cur, locale),
+                        money(r.amount_in(cur), cur, locale),
                     ]
                 })
                 .collect(),
         });
     }
     if currencies.is_empty() {
-        let title = t(WorkMsg::ChartPipelineEmpty).to_owned();
+        // No amounts at all: the deals per stage, counted.
+        let title = t(if rows.is_empty() {
+            WorkMsg::ChartPipelineEmpty
+        } else {
+            WorkMsg::ChartPipelineCount
+        })
+        .to_owned();
         charts.push(count_chart(
             "chart-pipeline",
             title,
-            t(WorkMsg::ChartPipelineDesc).into(),
+            t(WorkMsg::ChartPipelineCountDesc).into(),
             [t(WorkMsg::ColStage).into(), t(WorkMsg::ColDeals).into()],
-            Vec::new(),
-            Vec::new(),
+            stage_names,
+            rows.iter().map(|r| i64::from(r.count)).collect(),
             data_tpl,
         ));
     }
@@ -314,7 +321,6 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <section class="page work-page dashboard" aria-labelledby="page-title">
             <h1 id="page-title">{move || View::Dashboard.label(state.locale.get())}</h1>
-            <GlobalSearch/>
             <section class="card key-figures" aria-labelledby="key-figures-heading">
                 <h2 id="key-figures-heading">{move || state.t(WorkMsg::KeyFigures)}</h2>
                 {move || {

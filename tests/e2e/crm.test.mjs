@@ -2,7 +2,8 @@
 // a checked unified social credit code, the companies table (sort, filter,
 // saved view surviving a reload), a custom field, deals on the pipeline
 // board moved by mouse and by keyboard (totals and stage kept after a
-// reload), the weighted forecast, and merging duplicate companies.
+// reload), the weighted forecast, merging duplicate companies, and a stage
+// mapped to another outcome in the pipeline editor.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -360,6 +361,58 @@ test('companies, deals on the board, views, custom fields, duplicates', async (t
     await page.getByText('Pipeline Sales saved.').waitFor();
     const stages = await page.locator('section.stage h3').allTextContents();
     assert.deepEqual(stages, ['Lead', 'Qualification', 'Proposal', 'Demo', 'Negotiation', 'Won', 'Lost']);
+  });
+
+  await t.test('a stage mapped to won in the editor is won on the board, in the forecast and on the dashboard', async () => {
+    // Acme order (CN¥1,250.50) sits in Proposal, the third stage.
+    await page.getByRole('button', { name: 'Edit pipeline' }).click();
+    const outcome = (n) => page.getByLabel(`Outcome of stage ${n}`, { exact: true });
+    assert.equal(await outcome(3).inputValue(), 'open');
+    assert.equal(await outcome(6).inputValue(), 'won');
+    await page.getByLabel('Stage 3', { exact: true }).fill('Verbal yes');
+    await page.getByLabel('Stage 3', { exact: true }).blur();
+    await outcome(3).selectOption('won');
+    // Won is 100 %, fixed: the probability can no longer be edited.
+    assert.equal(await page.locator('#stage-prob-2').inputValue(), '100');
+    assert.ok(await page.locator('#stage-prob-2').isDisabled());
+    // Focus stays on the outcome just changed, for keyboard users.
+    await page.waitForFunction(() => document.activeElement?.id === 'stage-kind-2');
+    await accessibility('pipeline editor with outcomes');
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+    await page.getByText('Pipeline Sales saved.').waitFor();
+    // The board: the renamed stage is a won column, Acme order still in it.
+    const column = page.locator('section.stage.won[data-stage="Verbal yes"]');
+    await column.waitFor();
+    assert.equal((await column.locator('.stage-probability').textContent()).trim(), '100 %');
+    assert.deepEqual(await column.locator('.deal-card .card-name').allTextContents(), ['Acme order']);
+    // The forecast counts open deals only: nothing is left (Ltd order has no amount).
+    await page.getByRole('button', { name: 'Table', exact: true }).click();
+    await page.locator('.forecast-total', { hasText: 'CN¥0.00' }).waitFor();
+    // The dashboard counts it as won this month.
+    await go('Dashboard');
+    const wonLost = await page.locator('[data-chart="chart-won-lost-cny"] table tbody tr').evaluateAll((rows) =>
+      rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
+    assert.equal(wonLost.at(-1)[1], 'CN¥1,250.50 (1)');
+    // What stays open is Ltd order, without an amount: still counted in its stage.
+    const open = await page.locator('[data-chart="chart-pipeline"] table tbody tr').evaluateAll((rows) =>
+      rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
+    assert.deepEqual(open, [['Lead', '1']]);
+
+    // Back to open at 50 %; the old Won stage cannot go while it is the only won one.
+    await go('Deals');
+    await page.getByRole('button', { name: 'Edit pipeline' }).click();
+    await outcome(3).selectOption('open');
+    await page.locator('#stage-prob-2').fill('50');
+    await page.locator('#stage-prob-2').blur();
+    await outcome(6).selectOption('lost');
+    await page.getByText('A pipeline needs at least one won stage.').waitFor();
+    assert.equal(await outcome(6).inputValue(), 'won');
+    await page.getByRole('button', { name: 'Save pipeline' }).click();
+    await page.getByText('Pipeline Sales saved.').waitFor();
+    await page.locator('section.stage.open[data-stage="Verbal yes"]').waitFor();
+    await page.getByRole('button', { name: 'Table', exact: true }).click();
+    await page.locator('.forecast-total', { hasText: 'CN¥625.25' }).waitFor();
+    await page.getByRole('button', { name: 'Board', exact: true }).click();
   });
 
   await t.test('the pages work on a narrow phone screen', async () => {

@@ -3,7 +3,8 @@
 // reload); tasks sorted into Overdue / Today / Upcoming and completed from
 // the keyboard; a reminder banner; a ticket through its statuses; the
 // dashboard's figures and charts (read through their accessible data
-// tables); search across record types by pinyin initials; switching the
+// tables, deals without an amount counted); search across record types
+// from the top bar of any page ("/" to focus it, pinyin initials); switching the
 // language; axe-core on every work page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -317,18 +318,20 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
       await goTo('Deals');
       await page.getByRole('button', { name: 'New deal' }).click();
       await page.getByLabel('Deal name').fill(name);
-      await page.getByLabel('Amount', { exact: true }).fill(amount);
+      if (amount) await page.getByLabel('Amount', { exact: true }).fill(amount);
       await page.getByLabel('Currency', { exact: true }).selectOption('CNY');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByText(`${name} saved.`).waitFor();
     };
     await addDeal('Starlight annual renewal', '12000');
     await addDeal('Starlight pilot', '3000');
+    // A deal without an amount still counts in its stage, worth nothing.
+    await addDeal('Starlight follow-up', '');
     await goTo('Dashboard');
     const table = await page.locator('[data-chart^="chart-pipeline-"] table tbody tr').evaluateAll((rows) =>
       rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
-    assert.equal(table.length, 1, 'both deals are in the first stage');
-    assert.equal(table[0][1], '2');
+    assert.equal(table.length, 1, 'all three deals are in the first stage');
+    assert.equal(table[0][1], '3', 'the deal without an amount is counted');
     assert.match(table[0][2], /15,000\.00/);
     await page.getByLabel('Search everything').fill('annual renewal');
     await page.getByRole('option', { name: 'Starlight annual renewal' }).click();
@@ -336,21 +339,62 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
     await page.getByRole('heading', { level: 1, name: 'Starlight annual renewal', exact: true }).waitFor();
   });
 
-  await t.test('search finds records by pinyin initials and opens them', async () => {
-    await goTo('Dashboard');
+  await t.test('search in the top bar, from the Tasks page, opens a contact, a company and a deal', async () => {
+    // A company record to find (the contact's company is only a text field).
+    await goTo('Companies');
+    await page.getByRole('button', { name: 'New company' }).click();
+    await page.getByLabel('Company name').fill('Starlight Optics');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Starlight Optics saved.').waitFor();
+
     const box = page.getByRole('combobox', { name: 'Search everything' });
-    await box.fill('bjxc');
     const list = page.getByRole('listbox', { name: 'Search results' });
+    await goTo('Tasks');
+    // There is one search, in the top bar, not a second one on the dashboard.
+    assert.equal(await page.locator('header.topbar').getByRole('combobox', { name: 'Search everything' }).count(), 1);
+    // "/" outside a text field jumps to it.
+    await page.keyboard.press('/');
+    await page.waitForFunction(() => document.activeElement?.id === 'global-search');
+    assert.equal(await box.inputValue(), '', 'the "/" is not typed');
+    await page.keyboard.type('bjxc');
     await list.getByRole('group', { name: 'Contacts' }).getByRole('option', { name: CONTACT.full }).waitFor();
     assert.equal(await box.getAttribute('aria-expanded'), 'true');
+    await accessibility('tasks page with search results');
+    // Escape closes the list and keeps the text.
+    await box.press('Escape');
+    assert.equal(await box.getAttribute('aria-expanded'), 'false');
+    assert.ok(await list.isHidden());
+    assert.equal(await box.inputValue(), 'bjxc');
     await box.press('ArrowDown');
+    assert.equal(await box.getAttribute('aria-expanded'), 'true');
     assert.equal(await box.getAttribute('aria-activedescendant'), 'global-search-option-0');
     assert.equal(await list.getByRole('option', { selected: true }).textContent(), CONTACT.full);
     await box.press('Enter');
     await page.getByRole('heading', { name: 'Contacts', exact: true }).waitFor();
     assert.equal(await page.getByLabel('Full name (one field)').inputValue(), CONTACT.full);
+    assert.equal(await box.inputValue(), '', 'the search is cleared once a record opens');
 
-    await goTo('Dashboard');
+    await goTo('Tasks');
+    await box.fill('Starlight Optics');
+    await list.getByRole('group', { name: 'Companies' }).getByRole('option', { name: 'Starlight Optics' }).waitFor();
+    await box.press('ArrowDown');
+    assert.equal(await list.getByRole('option', { selected: true }).textContent(), 'Starlight Optics');
+    await box.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Starlight Optics', exact: true }).waitFor();
+
+    await goTo('Tasks');
+    await box.fill('pilot');
+    await list.getByRole('group', { name: 'Deals' }).getByRole('option', { name: 'Starlight pilot' }).waitFor();
+    await box.press('ArrowDown');
+    assert.equal(await list.getByRole('option', { selected: true }).textContent(), 'Starlight pilot');
+    await box.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Starlight pilot', exact: true }).waitFor();
+  });
+
+  await t.test('search finds records by pinyin initials and opens them', async () => {
+    await goTo('Activities');
+    const box = page.getByRole('combobox', { name: 'Search everything' });
+    const list = page.getByRole('listbox', { name: 'Search results' });
     await box.fill('mobile app');
     await list.getByRole('group', { name: 'Tickets' }).getByRole('option', { name: 'Cannot sign in on the mobile app' }).waitFor();
     await box.press('ArrowDown');
@@ -365,6 +409,24 @@ test('activities, tasks, tickets, dashboard and search', async (t) => {
     await page.getByText('No results.').waitFor();
     assert.equal(await box.getAttribute('aria-expanded'), 'true');
     assert.equal(await list.getByRole('option').count(), 0);
+    await box.fill('');
+  });
+
+  await t.test('the top-bar search works on a 360 px wide screen', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await goTo('Tasks');
+    const box = page.getByRole('combobox', { name: 'Search everything' });
+    await box.fill('Starlight');
+    const option = page.getByRole('option', { name: 'Starlight Optics' });
+    await option.waitFor();
+    for (const el of [box, option]) {
+      const r = await el.boundingBox();
+      assert.ok(r.x >= 0 && r.x + r.width <= 360, `inside the screen: ${JSON.stringify(r)}`);
+    }
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 360);
+    await option.click();
+    await page.getByRole('heading', { level: 1, name: 'Starlight Optics', exact: true }).waitFor();
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   await t.test('switching to Chinese translates the navigation and the dashboard', async () => {

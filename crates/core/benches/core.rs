@@ -293,7 +293,7 @@ fn dashboard(n: usize, rng: &mut Rng) {
             let (id, name, kind) = stages[s];
             DealFact {
                 amount_minor: (rng.below(10_000_000)) as i64,
-                currency: rng.pick(&["CNY", "USD", "EUR"]).to_owned(),
+                currency: Some(rng.pick(&["CNY", "USD", "EUR"]).to_owned()),
                 stage_id: id.to_owned(),
                 stage_name: name.to_owned(),
                 stage_order: s as u32,

@@ -140,14 +140,14 @@ fn stage_kind(kind: StageKind) -> dashboard::StageKind {
     }
 }
 
-/// What the dashboard needs of each deal that has an amount and a stage
-/// of a known pipeline (a deal without an amount has no value to chart).
-/// Stage order counts across pipelines: the pipelines' stages in the order
-/// the pipelines are given.
+/// What the dashboard needs of each deal in a stage of a known pipeline.
+/// A deal without an amount is kept (it counts in its stage) with no
+/// currency and a value of 0. The stage's kind, not its position or name,
+/// says whether the deal is open, won or lost. Stage order counts across
+/// pipelines: the pipelines' stages in the order the pipelines are given.
 pub fn deal_facts(deals: &[Deal], pipelines: &[Pipeline]) -> Vec<DealFact> {
     let mut out = Vec::with_capacity(deals.len());
     for d in deals {
-        let Some(amount) = d.amount else { continue };
         let mut order = 0u32;
         let mut found = None;
         for p in pipelines {
@@ -163,8 +163,8 @@ pub fn deal_facts(deals: &[Deal], pipelines: &[Pipeline]) -> Vec<DealFact> {
         };
         let kind = stage_kind(stage.kind);
         out.push(DealFact {
-            amount_minor: amount.minor,
-            currency: amount.currency.code().to_owned(),
+            amount_minor: d.amount.map_or(0, |a| a.minor),
+            currency: d.amount.map(|a| a.currency.code().to_owned()),
             stage_id: stage.id.to_string(),
             stage_name: stage.name.clone(),
             stage_order,
@@ -442,9 +442,18 @@ mod tests {
             },
         ];
         let facts = deal_facts(&deals, std::slice::from_ref(&p));
-        assert_eq!(facts.len(), 3);
+        assert_eq!(facts.len(), 4, "deal 4 has no amount but is kept");
         let rows = dashboard::pipeline_by_stage(&facts);
-        assert_eq!((rows[0].count, rows[0].amount_minor), (2, 35_000));
+        // Deal 4 is counted in the first stage and adds nothing.
+        assert_eq!(
+            (
+                rows[0].count,
+                rows[0].without_amount,
+                rows[0].amount_in("CNY")
+            ),
+            (3, 1, 35_000)
+        );
+        assert_eq!(facts[3].currency, None);
         assert_eq!(facts[2].closed_ms, Some(50));
         assert_eq!(facts[2].stage_kind, dashboard::StageKind::Won);
 

@@ -3,13 +3,23 @@
 //!
 //! # Rules
 //!
-//! - A pipeline has at least one **open** stage, exactly one **won** stage
-//!   and exactly one **lost** stage, and the won and lost stages are always
-//!   the last two, in that order. Open stages come first, in the order the
-//!   user chose; only they can be added, moved and removed.
-//! - A won stage has probability 100 and a lost stage 0, fixed; open stages
-//!   have 0–100 (not forced to rise along the pipeline: some teams keep a
-//!   low-odds "nurture" stage late on).
+//! - Every stage has an outcome ([`StageKind`]): **open** (still being
+//!   worked on), **won** or **lost**, chosen by the user
+//!   ([`Pipeline::set_kind`]). Deals, forecasts and the dashboard read a
+//!   deal's status from its stage's kind, never from the stage's position
+//!   or name.
+//! - A pipeline has at least one open stage (where new deals start) and at
+//!   least one won stage. Lost stages are optional, and there may be
+//!   several won or lost stages ("Won – signed", "Won – paid"). Stages
+//!   stand in the order the user chose, whatever their kind; any stage can
+//!   be added, moved or removed as long as these rules hold.
+//! - Probabilities: a won stage is 100 % and a lost stage 0 %, always
+//!   (mapping a stage to won or lost sets it; it cannot be edited there).
+//!   An open stage has 0–100 (not forced to rise along the pipeline: some
+//!   teams keep a low-odds "nurture" stage late on). A stage mapped back to
+//!   open keeps the 100 or 0 it had until the user changes it.
+//! - Re-mapping a stage re-classifies the deals in it at once: deals in a
+//!   stage mapped to won count as won, closed when they entered the stage.
 //! - Stage names are required, at most [`MAX_STAGE_NAME_CHARS`] and unique
 //!   within a pipeline ignoring case and width; ids are non-nil and unique.
 //!   At most [`MAX_STAGES`] stages.
@@ -43,7 +53,8 @@ pub const MAX_PIPELINE_NAME_CHARS: usize = 100;
 pub struct Pipeline {
     pub id: Uuid,
     pub name: String,
-    /// Open stages in order, then the won stage, then the lost stage.
+    /// The stages in board order; each says whether it is open, won or
+    /// lost.
     pub stages: Vec<Stage>,
     /// Unix milliseconds.
     pub created_ms: i64,
@@ -125,14 +136,16 @@ impl DefaultStage {
 pub enum PipelineError {
     #[error("no such stage in this pipeline")]
     UnknownStage,
-    /// Won and lost stages cannot be moved, removed or re-weighted.
-    #[error("won and lost stages are fixed")]
+    /// Won and lost stages have a fixed probability (100 and 0).
+    #[error("won stages are 100 % and lost stages 0 %")]
     ClosedStageFixed,
     #[error("a pipeline needs at least one open stage")]
     LastOpenStage,
+    #[error("a pipeline needs at least one won stage")]
+    LastWonStage,
     #[error("a pipeline has at most {max} stages")]
     TooManyStages { max: usize },
-    /// A position past the open stages.
+    /// A position past the end of the stage list.
     #[error("position is out of range")]
     PositionOutOfRange,
     #[error("probability must be between 0 and 100, got {got}")]
@@ -145,9 +158,6 @@ pub enum PipelineError {
     DuplicateName,
     #[error("another stage has this id")]
     DuplicateId,
-    /// The won and lost stages are not exactly one each and the last two.
-    #[error("the last two stages must be the won stage and then the lost stage")]
-    ClosedStagesMisplaced,
 }
 
 /// Which input of a pipeline editor a problem belongs to.
@@ -205,16 +215,39 @@ impl Pipeline {
         self.open_stages().next()
     }
 
+    /// The first won stage, where "mark as won" sends a deal.
     pub fn won_stage(&self) -> Option<&Stage> {
         self.stages.iter().find(|s| s.kind == StageKind::Won)
     }
 
+    /// The first lost stage; `None` when the pipeline keeps no lost stage.
     pub fn lost_stage(&self) -> Option<&Stage> {
         self.stages.iter().find(|s| s.kind == StageKind::Lost)
     }
 
-    fn open_count(&self) -> usize {
-        self.open_stages().count()
+    fn count(&self, kind: StageKind) -> usize {
+        self.stages.iter().filter(|s| s.kind == kind).count()
+    }
+
+    /// Where the editor puts a new stage: just after the last open stage
+    /// (so before the won and lost stages of a conventional pipeline).
+    pub fn new_stage_position(&self) -> usize {
+        self.stages
+            .iter()
+            .rposition(|s| s.kind == StageKind::Open)
+            .map_or(0, |i| i + 1)
+    }
+
+    /// Refuses to take away a stage of kind `was` (by removing it or
+    /// re-mapping it) when it is the last open or the last won stage.
+    fn can_lose(&self, was: StageKind) -> Result<(), PipelineError> {
+        match was {
+            StageKind::Open if self.count(StageKind::Open) == 1 => {
+                Err(PipelineError::LastOpenStage)
+            }
+            StageKind::Won if self.count(StageKind::Won) == 1 => Err(PipelineError::LastWonStage),
+            _ => Ok(()),
+        }
     }
 
     /// Checks `name` (already tidied) for a stage other than `except`.
@@ -238,14 +271,6 @@ impl Pipeline {
         Ok(())
     }
 
-    fn open_index(&self, id: Uuid) -> Result<usize, PipelineError> {
-        let i = self.stage_index(id).ok_or(PipelineError::UnknownStage)?;
-        if self.stages[i].kind != StageKind::Open {
-            return Err(PipelineError::ClosedStageFixed);
-        }
-        Ok(i)
-    }
-
     /// The stage before (`step` < 0) or after (`step` > 0) `id` in board
     /// order, for moving a deal one column with the keyboard; `None` at
     /// either end or for an unknown stage.
@@ -254,8 +279,8 @@ impl Pipeline {
         self.stages.get(i.checked_add_signed(step)?)
     }
 
-    /// Inserts a new open stage at `position` among the open stages
-    /// (0 = first, the number of open stages = just before won).
+    /// Inserts a new open stage at `position` in the stage list (0 = first,
+    /// the number of stages = last; see [`Pipeline::new_stage_position`]).
     pub fn add_stage(
         &mut self,
         id: Uuid,
@@ -275,7 +300,7 @@ impl Pipeline {
         if probability > 100 {
             return Err(PipelineError::ProbabilityOutOfRange { got: probability });
         }
-        if position > self.open_count() {
+        if position > self.stages.len() {
             return Err(PipelineError::PositionOutOfRange);
         }
         let stage = Stage {
@@ -284,13 +309,12 @@ impl Pipeline {
             probability,
             kind: StageKind::Open,
         };
-        // Open stages come first, so the position among them is the index.
         self.stages.insert(position, stage);
         self.updated_ms = now_ms;
         Ok(())
     }
 
-    /// Renames any stage, won and lost included.
+    /// Renames any stage, whatever its kind.
     pub fn rename_stage(&mut self, id: Uuid, name: &str, now_ms: i64) -> Result<(), PipelineError> {
         let name = collapse_whitespace(name);
         let i = self.stage_index(id).ok_or(PipelineError::UnknownStage)?;
@@ -300,13 +324,17 @@ impl Pipeline {
         Ok(())
     }
 
+    /// Sets an open stage's probability; won and lost stages are fixed.
     pub fn set_probability(
         &mut self,
         id: Uuid,
         probability: u8,
         now_ms: i64,
     ) -> Result<(), PipelineError> {
-        let i = self.open_index(id)?;
+        let i = self.stage_index(id).ok_or(PipelineError::UnknownStage)?;
+        if self.stages[i].kind != StageKind::Open {
+            return Err(PipelineError::ClosedStageFixed);
+        }
         if probability > 100 {
             return Err(PipelineError::ProbabilityOutOfRange { got: probability });
         }
@@ -315,15 +343,41 @@ impl Pipeline {
         Ok(())
     }
 
-    /// Moves an open stage to `position` among the open stages.
+    /// Maps a stage to open, won or lost. Won sets its probability to 100
+    /// and lost to 0; open keeps the probability it had. Refused when it
+    /// would leave no open or no won stage.
+    pub fn set_kind(
+        &mut self,
+        id: Uuid,
+        kind: StageKind,
+        now_ms: i64,
+    ) -> Result<(), PipelineError> {
+        let i = self.stage_index(id).ok_or(PipelineError::UnknownStage)?;
+        let was = self.stages[i].kind;
+        if was == kind {
+            return Ok(());
+        }
+        self.can_lose(was)?;
+        let stage = &mut self.stages[i];
+        stage.kind = kind;
+        match kind {
+            StageKind::Won => stage.probability = 100,
+            StageKind::Lost => stage.probability = 0,
+            StageKind::Open => {}
+        }
+        self.updated_ms = now_ms;
+        Ok(())
+    }
+
+    /// Moves any stage to `position` in the stage list.
     pub fn move_stage(
         &mut self,
         id: Uuid,
         position: usize,
         now_ms: i64,
     ) -> Result<(), PipelineError> {
-        let i = self.open_index(id)?;
-        if position >= self.open_count() {
+        let i = self.stage_index(id).ok_or(PipelineError::UnknownStage)?;
+        if position >= self.stages.len() {
             return Err(PipelineError::PositionOutOfRange);
         }
         let stage = self.stages.remove(i);
@@ -332,13 +386,11 @@ impl Pipeline {
         Ok(())
     }
 
-    /// Removes an open stage, unless it is the last one. Move its deals
-    /// first.
+    /// Removes a stage, unless it is the last open or the last won one.
+    /// Move its deals first.
     pub fn remove_stage(&mut self, id: Uuid, now_ms: i64) -> Result<Stage, PipelineError> {
-        let i = self.open_index(id)?;
-        if self.open_count() == 1 {
-            return Err(PipelineError::LastOpenStage);
-        }
+        let i = self.stage_index(id).ok_or(PipelineError::UnknownStage)?;
+        self.can_lose(self.stages[i].kind)?;
         self.updated_ms = now_ms;
         Ok(self.stages.remove(i))
     }
@@ -358,20 +410,11 @@ impl Pipeline {
         if n > MAX_STAGES {
             p.push(F::Stages, Problem::TooMany { max: MAX_STAGES });
         }
-        let kinds: Vec<StageKind> = self.stages.iter().map(|s| s.kind).collect();
-        let open = n.saturating_sub(2);
-        if n < 3 || kinds[open..] != [StageKind::Won, StageKind::Lost] {
-            let e = if kinds.contains(&StageKind::Open) {
-                PipelineError::ClosedStagesMisplaced
-            } else {
-                PipelineError::LastOpenStage
-            };
-            p.push(F::Stages, Problem::Pipeline(e));
-        } else if kinds[..open].iter().any(|k| *k != StageKind::Open) {
-            p.push(
-                F::Stages,
-                Problem::Pipeline(PipelineError::ClosedStagesMisplaced),
-            );
+        if self.count(StageKind::Open) == 0 {
+            p.push(F::Stages, Problem::Pipeline(PipelineError::LastOpenStage));
+        }
+        if self.count(StageKind::Won) == 0 {
+            p.push(F::Stages, Problem::Pipeline(PipelineError::LastWonStage));
         }
         let mut ids = HashSet::new();
         let mut names = HashSet::new();
@@ -406,7 +449,8 @@ impl Pipeline {
 /// Where a deal in stage `stage_id` of `from` lands in pipeline `to`:
 ///
 /// 1. a stage of `to` with the same name (ignoring case and width);
-/// 2. otherwise won goes to won and lost to lost;
+/// 2. otherwise won goes to the first won stage and lost to the first lost
+///    stage (none when `to` keeps no lost stage);
 /// 3. otherwise (an open stage) the open stage of `to` whose probability
 ///    is nearest, the earlier one on a tie.
 ///
@@ -473,15 +517,20 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn stages_are_added_among_open_stages_only() {
+    fn stages_are_added_anywhere_in_the_list() {
         let mut p = default_pipeline();
+        assert_eq!(p.new_stage_position(), 4, "after the last open stage");
         p.add_stage(id(7), " Demo ", 30, 2, 9).unwrap();
         assert_eq!(names(&p)[2], "Demo");
         assert_eq!(p.updated_ms, 9);
         p.add_stage(id(8), "Contract", 90, 5, 9).unwrap();
         assert_eq!(names(&p)[5..], ["Contract", "Won", "Lost"]);
+        // After the lost stage is fine too: order is the user's.
+        p.add_stage(id(10), "Re-engage", 5, 8, 9).unwrap();
+        assert_eq!(names(&p)[8], "Re-engage");
+        assert_eq!(p.new_stage_position(), 9);
         assert_eq!(
-            p.add_stage(id(9), "X", 1, 7, 9),
+            p.add_stage(id(9), "X", 1, 10, 9),
             Err(PipelineError::PositionOutOfRange)
         );
         assert_eq!(
@@ -501,7 +550,7 @@ pub(crate) mod tests {
             Err(PipelineError::ProbabilityOutOfRange { got: 101 })
         );
         assert_eq!(p.validate(), Ok(()));
-        for n in 10..(10 + MAX_STAGES as u128 - p.stages.len() as u128) {
+        for n in 11..(11 + MAX_STAGES as u128 - p.stages.len() as u128) {
             p.add_stage(id(n), &format!("S{n}"), 5, 0, 9).unwrap();
         }
         assert_eq!(
@@ -511,27 +560,30 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn only_open_stages_move_reweight_or_go() {
+    fn any_stage_moves_or_goes_but_closed_odds_are_fixed() {
         let mut p = default_pipeline();
         p.move_stage(id(4), 0, 9).unwrap();
         assert_eq!(names(&p)[..2], ["Negotiation", "Prospecting"]);
+        // Won and lost move like any stage.
+        p.move_stage(id(6), 0, 9).unwrap();
+        assert_eq!(names(&p)[..2], ["Lost", "Negotiation"]);
         assert_eq!(
-            p.move_stage(id(1), 4, 9),
+            p.move_stage(id(1), 6, 9),
             Err(PipelineError::PositionOutOfRange)
-        );
-        assert_eq!(
-            p.move_stage(id(5), 0, 9),
-            Err(PipelineError::ClosedStageFixed)
         );
         assert_eq!(
             p.set_probability(id(6), 5, 9),
             Err(PipelineError::ClosedStageFixed)
         );
         assert_eq!(
-            p.remove_stage(id(5), 9),
+            p.set_probability(id(5), 90, 9),
             Err(PipelineError::ClosedStageFixed)
         );
         assert_eq!(p.remove_stage(id(42), 9), Err(PipelineError::UnknownStage));
+        // The only won stage stays; the only lost stage may go.
+        assert_eq!(p.remove_stage(id(5), 9), Err(PipelineError::LastWonStage));
+        p.remove_stage(id(6), 9).unwrap();
+        assert!(p.lost_stage().is_none());
         p.set_probability(id(1), 15, 9).unwrap();
         assert_eq!(p.stage(id(1)).unwrap().probability, 15);
         for n in [1, 2, 3] {
@@ -540,7 +592,7 @@ pub(crate) mod tests {
         assert_eq!(p.remove_stage(id(4), 9), Err(PipelineError::LastOpenStage));
         p.rename_stage(id(5), "Closed won", 9).unwrap();
         assert_eq!(
-            p.rename_stage(id(6), "closed WON", 9),
+            p.rename_stage(id(4), "closed WON", 9),
             Err(PipelineError::DuplicateName)
         );
         // Renaming a stage to its own name in another case is fine.
@@ -549,19 +601,65 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn validation_catches_broken_layouts() {
+    fn stages_are_mapped_to_outcomes_with_fixed_odds() {
         let mut p = default_pipeline();
+        // Negotiation (80 %) becomes a second won stage: 100 %.
+        p.set_kind(id(4), StageKind::Won, 9).unwrap();
+        assert_eq!(p.stage(id(4)).unwrap().probability, 100);
+        assert_eq!(p.won_stage().unwrap().id, id(4), "the first won stage");
+        // Proposal becomes lost: 0 %.
+        p.set_kind(id(3), StageKind::Lost, 9).unwrap();
+        assert_eq!(p.stage(id(3)).unwrap().probability, 0);
+        assert_eq!(p.lost_stage().unwrap().id, id(3));
+        // Back to open keeps the 0 until the user sets it.
+        p.set_kind(id(3), StageKind::Open, 9).unwrap();
+        assert_eq!(p.stage(id(3)).unwrap().kind, StageKind::Open);
+        assert_eq!(p.stage(id(3)).unwrap().probability, 0);
+        p.set_probability(id(3), 45, 9).unwrap();
+        // The old won stage may become open now that Negotiation is won.
+        p.set_kind(id(5), StageKind::Open, 9).unwrap();
+        assert_eq!(
+            p.set_kind(id(4), StageKind::Lost, 9),
+            Err(PipelineError::LastWonStage)
+        );
+        assert_eq!(
+            p.set_kind(id(99), StageKind::Lost, 9),
+            Err(PipelineError::UnknownStage)
+        );
+        // Setting the kind a stage already has changes nothing.
+        let before = p.clone();
+        p.set_kind(id(4), StageKind::Won, 10).unwrap();
+        assert_eq!(p, before);
+        for n in [1, 2, 5] {
+            p.set_kind(id(n), StageKind::Lost, 9).unwrap();
+        }
+        assert_eq!(
+            p.set_kind(id(3), StageKind::Won, 9),
+            Err(PipelineError::LastOpenStage)
+        );
+        assert_eq!(p.validate(), Ok(()));
+    }
+
+    #[test]
+    fn validation_needs_an_open_and_a_won_stage() {
+        let mut p = default_pipeline();
+        // Any order of kinds is fine, and lost stages are optional.
         p.stages.swap(4, 5);
-        let e = p.validate().unwrap_err();
-        assert!(e.contains(
-            PipelineField::Stages,
-            Problem::Pipeline(PipelineError::ClosedStagesMisplaced)
-        ));
+        p.stages.swap(0, 5);
+        p.stages.pop();
+        assert_eq!(p.validate(), Ok(()));
         let mut p = default_pipeline();
         p.stages.drain(..4);
         assert!(p.validate().unwrap_err().contains(
             PipelineField::Stages,
             Problem::Pipeline(PipelineError::LastOpenStage)
+        ));
+        let mut p = default_pipeline();
+        p.stages[4].kind = StageKind::Lost;
+        p.stages[4].probability = 0;
+        assert!(p.validate().unwrap_err().contains(
+            PipelineField::Stages,
+            Problem::Pipeline(PipelineError::LastWonStage)
         ));
         let mut p = default_pipeline();
         p.stages[4].probability = 90;
@@ -613,6 +711,7 @@ pub(crate) mod tests {
         SetProbability(usize, u8),
         Move(usize, usize),
         Remove(usize),
+        SetKind(usize, u8),
     }
 
     fn op() -> impl proptest::strategy::Strategy<Value = Op> {
@@ -623,6 +722,7 @@ pub(crate) mod tests {
             (0usize..12, 0u8..=110).prop_map(|(i, p)| Op::SetProbability(i, p)),
             (0usize..12, 0usize..12).prop_map(|(i, j)| Op::Move(i, j)),
             (0usize..12).prop_map(Op::Remove),
+            (0usize..12, 0u8..3).prop_map(|(i, k)| Op::SetKind(i, k)),
         ]
     }
 
@@ -647,6 +747,10 @@ pub(crate) mod tests {
                     Op::SetProbability(i, prob) => p.set_probability(at(i), prob, 1),
                     Op::Move(i, j) => p.move_stage(at(i), j, 1),
                     Op::Remove(i) => p.remove_stage(at(i), 1).map(|_| ()),
+                    Op::SetKind(i, k) => {
+                        let kind = [StageKind::Open, StageKind::Won, StageKind::Lost][usize::from(k)];
+                        p.set_kind(at(i), kind, 1)
+                    }
                 };
                 if result.is_err() {
                     proptest::prop_assert_eq!(&p, &before);

@@ -2,6 +2,7 @@
 
 use coffer_core::dashboard::*;
 
+/// A deal fact; `currency` "" is a deal without an amount.
 fn deal(
     amount: i64,
     currency: &str,
@@ -9,8 +10,8 @@ fn deal(
     closed_ms: Option<i64>,
 ) -> DealFact {
     DealFact {
-        amount_minor: amount,
-        currency: currency.into(),
+        amount_minor: if currency.is_empty() { 0 } else { amount },
+        currency: (!currency.is_empty()).then(|| currency.into()),
         stage_id: stage.0.into(),
         stage_name: stage.0.to_uppercase(),
         stage_order: stage.1,
@@ -35,29 +36,71 @@ fn pipeline_sums_per_stage_and_currency_without_mixing() {
         deal(i64::MAX, "USD", PROPOSAL, None),
     ];
     let rows = pipeline_by_stage(&deals);
-    let got: Vec<(&str, &str, u32, i128)> = rows
+    type Values<'a> = Vec<(&'a str, u32, i128)>;
+    let got: Vec<(&str, u32, Values)> = rows
+        .iter()
+        .map(|r| {
+            let values = r
+                .values
+                .iter()
+                .map(|v| (v.currency.as_str(), v.count, v.amount_minor))
+                .collect();
+            (r.stage_id.as_str(), r.count, values)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("lead", 3, vec![("CNY", 1, 99), ("EUR", 2, 30_000)]),
+            (
+                "proposal",
+                3,
+                vec![("EUR", 1, 10_000), ("USD", 2, 2 * i128::from(i64::MAX))]
+            ),
+        ]
+    );
+    assert_eq!(rows[0].stage_name, "LEAD");
+    assert_eq!(rows[0].stage_kind, StageKind::Open);
+    assert_eq!(rows[1].amount_in("USD"), 2 * i128::from(i64::MAX));
+    assert_eq!(rows[1].amount_in("CNY"), 0);
+    assert_eq!(currencies(&rows), ["CNY", "EUR", "USD"]);
+    assert!(pipeline_by_stage(&[]).is_empty());
+}
+
+#[test]
+fn deals_without_an_amount_are_counted_in_their_stage() {
+    let deals = [
+        deal(0, "", PROPOSAL, None),
+        deal(2_000, "CNY", LEAD, None),
+        deal(0, "", LEAD, None),
+        deal(0, "", PROPOSAL, None),
+        // A won deal without an amount: counted in its stage, but it has
+        // no currency to chart in the won/lost months.
+        deal(0, "", WON, Some(utc_ms(2024, 6, 1, 0))),
+    ];
+    let rows = pipeline_by_stage(&deals);
+    let got: Vec<(&str, u32, u32, i128)> = rows
         .iter()
         .map(|r| {
             (
                 r.stage_id.as_str(),
-                r.currency.as_str(),
                 r.count,
-                r.amount_minor,
+                r.without_amount,
+                r.amount_in("CNY"),
             )
         })
         .collect();
     assert_eq!(
         got,
         [
-            ("lead", "CNY", 1, 99),
-            ("lead", "EUR", 2, 30_000),
-            ("proposal", "EUR", 1, 10_000),
-            ("proposal", "USD", 2, 2 * i128::from(i64::MAX)),
+            ("lead", 2, 1, 2_000),
+            ("proposal", 2, 2, 0),
+            ("won", 1, 1, 0)
         ]
     );
-    assert_eq!(rows[0].stage_name, "LEAD");
-    assert_eq!(rows[0].stage_kind, StageKind::Open);
-    assert!(pipeline_by_stage(&[]).is_empty());
+    assert!(rows[1].values.is_empty());
+    assert_eq!(currencies(&rows), ["CNY"]);
+    assert!(won_lost_by_month(&deals, utc_ms(2024, 6, 15, 0), 0, 3).is_empty());
 }
 
 #[test]
@@ -260,7 +303,7 @@ mod properties {
     fn any_deal() -> impl Strategy<Value = DealFact> {
         (
             -1_000_000i64..1_000_000,
-            prop::sample::select(vec!["CNY", "EUR", "USD"]),
+            prop::sample::select(vec!["CNY", "EUR", "USD", ""]),
             prop::sample::select(vec![LEAD, PROPOSAL, WON, LOST]),
             prop::option::of(utc_ms(2023, 1, 1, 0)..utc_ms(2024, 12, 31, 0)),
         )
@@ -272,16 +315,23 @@ mod properties {
         fn pipeline_totals_add_up_per_currency(deals in prop::collection::vec(any_deal(), 0..60)) {
             let mut expected: BTreeMap<&str, (u32, i128)> = BTreeMap::new();
             for d in &deals {
-                let e = expected.entry(d.currency.as_str()).or_default();
+                let e = expected.entry(d.currency.as_deref().unwrap_or("")).or_default();
                 e.0 += 1;
                 e.1 += i128::from(d.amount_minor);
             }
             let mut got: BTreeMap<&str, (u32, i128)> = BTreeMap::new();
             let rows = pipeline_by_stage(&deals);
             for r in &rows {
-                let g = got.entry(r.currency.as_str()).or_default();
-                g.0 += r.count;
-                g.1 += r.amount_minor;
+                for v in &r.values {
+                    let g = got.entry(v.currency.as_str()).or_default();
+                    g.0 += v.count;
+                    g.1 += v.amount_minor;
+                }
+                if r.without_amount > 0 {
+                    got.entry("").or_default().0 += r.without_amount;
+                }
+                let in_values: u32 = r.values.iter().map(|v| v.count).sum();
+                prop_assert_eq!(r.count, in_values + r.without_amount);
             }
             prop_assert_eq!(got, expected);
         }
@@ -309,7 +359,7 @@ mod properties {
             }
             let closed = deals
                 .iter()
-                .filter(|d| d.closed_ms.is_some() && d.stage_kind != StageKind::Open)
+                .filter(|d| d.closed_ms.is_some() && d.currency.is_some() && d.stage_kind != StageKind::Open)
                 .count() as u32;
             prop_assert!(counted <= closed);
             if months >= 25 {

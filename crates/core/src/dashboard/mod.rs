@@ -1,8 +1,8 @@
 //! Dashboard figures, computed from plain facts the app extracts from its
 //! records (so this module depends on no record type):
 //!
-//! - [`pipeline_by_stage`]: count and value of deals per stage and
-//!   currency;
+//! - [`pipeline_by_stage`]: count of deals per stage (with or without an
+//!   amount) and their value per currency;
 //! - [`won_lost_by_month`]: won and lost deals per month, per currency, for
 //!   the last N months;
 //! - [`activities_per_week`]: activities per ISO week (and per kind) for
@@ -39,9 +39,11 @@ pub enum StageKind {
 /// What the dashboard needs of one deal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealFact {
+    /// 0 for a deal without an amount.
     pub amount_minor: i64,
-    /// ISO 4217 code.
-    pub currency: String,
+    /// ISO 4217 code; `None` for a deal without an amount (it is still
+    /// counted in its stage, worth nothing).
+    pub currency: Option<String>,
     pub stage_id: String,
     pub stage_name: String,
     /// The stage's position in its pipeline; results are ordered by it.
@@ -65,43 +67,99 @@ pub struct TaskFact {
     pub done: bool,
 }
 
-/// Deals in one stage, in one currency.
+/// The deals of one stage.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageValue {
     pub stage_id: String,
     pub stage_name: String,
     pub stage_order: u32,
     pub stage_kind: StageKind,
+    /// Every deal in the stage, with or without an amount.
+    pub count: u32,
+    /// Of those, the deals without an amount (they add nothing to a value).
+    pub without_amount: u32,
+    /// Value per currency, currencies in code order.
+    pub values: Vec<CurrencyValue>,
+}
+
+/// The deals of one stage in one currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrencyValue {
     pub currency: String,
     pub count: u32,
     pub amount_minor: i128,
 }
 
-/// Count and total value of the deals in each stage, one row per (stage,
-/// currency) that has deals, ordered by stage order, stage id, currency.
-/// Every stage kind is included; the app shows open stages as "pipeline".
+impl StageValue {
+    /// The stage's value in `currency`; 0 when none of its deals has an
+    /// amount in it.
+    pub fn amount_in(&self, currency: &str) -> i128 {
+        self.values
+            .iter()
+            .find(|v| v.currency == currency)
+            .map_or(0, |v| v.amount_minor)
+    }
+}
+
+/// Count and value of the deals in each stage, one row per stage that has
+/// deals, ordered by stage order, then stage id. Deals without an amount
+/// are counted in their stage and add 0 to its value; values are per
+/// currency, never summed across currencies. Every stage kind is included;
+/// the app shows open stages as "pipeline".
 pub fn pipeline_by_stage(deals: &[DealFact]) -> Vec<StageValue> {
-    let mut rows: HashMap<(&str, &str), StageValue> = HashMap::new();
+    // Per stage: the row, and (count, amount) per currency.
+    type Sums<'a> = BTreeMap<&'a str, (u32, i128)>;
+    let mut rows: HashMap<&str, (StageValue, Sums)> = HashMap::new();
     for d in deals {
-        let row = rows
-            .entry((d.stage_id.as_str(), d.currency.as_str()))
-            .or_insert_with(|| StageValue {
+        let (row, values) = rows.entry(d.stage_id.as_str()).or_insert_with(|| {
+            let row = StageValue {
                 stage_id: d.stage_id.clone(),
                 stage_name: d.stage_name.clone(),
                 stage_order: d.stage_order,
                 stage_kind: d.stage_kind,
-                currency: d.currency.clone(),
                 count: 0,
-                amount_minor: 0,
-            });
+                without_amount: 0,
+                values: Vec::new(),
+            };
+            (row, BTreeMap::new())
+        });
         row.count += 1;
-        row.amount_minor += i128::from(d.amount_minor);
+        match &d.currency {
+            Some(currency) => {
+                let v = values.entry(currency.as_str()).or_default();
+                v.0 += 1;
+                v.1 += i128::from(d.amount_minor);
+            }
+            None => row.without_amount += 1,
+        }
     }
-    let mut rows: Vec<StageValue> = rows.into_values().collect();
-    rows.sort_by(|a, b| {
-        (a.stage_order, &a.stage_id, &a.currency).cmp(&(b.stage_order, &b.stage_id, &b.currency))
-    });
+    let mut rows: Vec<StageValue> = rows
+        .into_values()
+        .map(|(mut row, values)| {
+            row.values = values
+                .into_iter()
+                .map(|(currency, (count, amount_minor))| CurrencyValue {
+                    currency: currency.to_owned(),
+                    count,
+                    amount_minor,
+                })
+                .collect();
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.stage_order, &a.stage_id).cmp(&(b.stage_order, &b.stage_id)));
     rows
+}
+
+/// Every currency that has a value in `rows`, in code order.
+pub fn currencies(rows: &[StageValue]) -> Vec<String> {
+    let mut out: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.values.iter().map(|v| v.currency.clone()))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Won and lost deals closed in one month, in one currency.
@@ -124,8 +182,8 @@ pub struct CurrencyMonths {
 /// Won and lost deals per local month for the `months` months ending with
 /// the current one (at `utc_offset_min`), one series per currency that has
 /// a deal closed in that window, currencies in code order. Open deals,
-/// deals without a close time and deals closed outside the window are left
-/// out.
+/// deals without a close time or without an amount (they have no currency
+/// to chart in) and deals closed outside the window are left out.
 pub fn won_lost_by_month(
     deals: &[DealFact],
     now_ms: i64,
@@ -147,14 +205,16 @@ pub fn won_lost_by_month(
     };
     let mut by_currency: BTreeMap<&str, Vec<MonthOutcome>> = BTreeMap::new();
     for d in deals {
-        let (Some(closed), StageKind::Won | StageKind::Lost) = (d.closed_ms, d.stage_kind) else {
+        let (Some(closed), Some(currency), StageKind::Won | StageKind::Lost) =
+            (d.closed_ms, &d.currency, d.stage_kind)
+        else {
             continue;
         };
         let n = YearMonth::of_day(local_day(closed, utc_offset_min)).ordinal();
         if !(first..=last).contains(&n) {
             continue;
         }
-        let slot = &mut by_currency.entry(&d.currency).or_insert_with(empty)[(n - first) as usize];
+        let slot = &mut by_currency.entry(currency).or_insert_with(empty)[(n - first) as usize];
         let amount = i128::from(d.amount_minor);
         if d.stage_kind == StageKind::Won {
             slot.won_count += 1;

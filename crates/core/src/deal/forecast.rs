@@ -148,6 +148,34 @@ mod tests {
     }
 
     #[test]
+    fn a_stage_mapped_to_another_outcome_reclassifies_its_deals() {
+        use crate::pipeline::StageKind;
+        let mut p = default_pipeline();
+        // Proposal (50 %), not the last stages: its kind decides.
+        let d = deal().moved_to_stage(&p, id(3), 9).unwrap();
+        let weighted = |p: &Pipeline| weighted_total([&d], std::slice::from_ref(p));
+        assert_eq!(weighted(&p), Ok(vec![Money::new(50_000, Currency::CNY)]));
+        p.set_kind(id(3), StageKind::Won, 10).unwrap();
+        assert!(d.is_won(&p));
+        assert_eq!(d.probability(&p), Some(100));
+        assert_eq!(d.closed_ms(&p), Some(9), "closed when it entered the stage");
+        assert_eq!(
+            weighted(&p),
+            Ok(vec![]),
+            "the forecast counts open deals only"
+        );
+        p.set_kind(id(3), StageKind::Lost, 11).unwrap();
+        assert!(d.is_lost(&p));
+        assert_eq!(d.probability(&p), Some(0));
+        p.set_kind(id(3), StageKind::Open, 12).unwrap();
+        p.set_probability(id(3), 40, 12).unwrap();
+        assert!(d.is_open(&p));
+        assert_eq!(weighted(&p), Ok(vec![Money::new(40_000, Currency::CNY)]));
+        // The board's totals follow the stage list, whatever the kinds.
+        assert_eq!(stage_totals([&d], &p).unwrap()[2].count, 1);
+    }
+
+    #[test]
     fn forecast_groups_open_deals_by_close_month() {
         let p = default_pipeline();
         let on = |date: &str, minor| Deal {

@@ -73,8 +73,9 @@ messages! { pub enum CrmMsg {
     ErrPercent => ("Enter a whole number from 0 to 100.", "请输入 0 到 100 之间的整数。"),
     ErrDuplicateName => ("Another entry already has this name.", "已有同名条目。"),
     ErrUnknownStage => ("Choose a pipeline and a stage.", "请选择销售流程和阶段。"),
-    ErrClosedStageFixed => ("Won and lost stages stay at the end with 100 % and 0 %.", "“赢单”和“输单”阶段固定在最后，概率分别为 100% 和 0%。"),
+    ErrClosedStageFixed => ("Won stages are always 100 % and lost stages 0 %.", "“赢单”阶段的概率固定为 100%，“输单”阶段固定为 0%。"),
     ErrLastOpenStage => ("A pipeline needs at least one open stage.", "销售流程至少需要一个进行中的阶段。"),
+    ErrLastWonStage => ("A pipeline needs at least one won stage.", "销售流程至少需要一个赢单阶段。"),
     ErrStages => ("The stages of this pipeline are not in a valid order.", "此销售流程的阶段顺序无效。"),
     UsccLength => ("A unified social credit code has 18 characters; this has {got}.", "统一社会信用代码应为 18 位，当前为 {got} 位。"),
     UsccCharacter => ("Character {position} is not allowed in a unified social credit code (I, O, S, V and Z are never used).", "统一社会信用代码第 {position} 位字符无效（不使用 I、O、S、V、Z）。"),
@@ -225,4 +226,6 @@ messages! { pub enum CrmMsg {
     KindOpen => ("Open", "进行中"),
     KindWon => ("Won", "赢单"),
     KindLost => ("Lost", "输单"),
+    StageOutcomeN => ("Outcome of stage {n}", "阶段 {n} 的结果"),
+    StageOutcomeHint => ("Each stage is open, won or lost, in any order. Won stages count as 100 % and lost stages as 0 %; a pipeline needs at least one open and one won stage.", "每个阶段可设为进行中、赢单或输单，顺序不限。赢单阶段按 100% 计，输单阶段按 0% 计；销售流程至少需要一个进行中的阶段和一个赢单阶段。"),
 } }

@@ -129,7 +129,9 @@ messages! { pub enum WorkMsg {
     ActiveTickets => ("Open tickets", "未结工单"),
     NoAmounts => ("None", "无"),
     ChartPipeline => ("Pipeline value by stage ({currency})", "各阶段商机金额（{currency}）"),
-    ChartPipelineDesc => ("Bar chart of the total value of open deals in each stage.", "柱状图：每个阶段进行中商机的总金额。"),
+    ChartPipelineDesc => ("Bar chart of the total value of open deals in each stage. The table counts every deal in the stage, with or without an amount.", "柱状图：每个阶段进行中商机的总金额。表格统计该阶段的全部商机，无论是否填写金额。"),
+    ChartPipelineCount => ("Open deals by stage", "各阶段进行中的商机"),
+    ChartPipelineCountDesc => ("Bar chart of the number of open deals in each stage; none has an amount yet.", "柱状图：每个阶段进行中商机的数量；目前均未填写金额。"),
     ChartPipelineEmpty => ("Pipeline value by stage", "各阶段商机金额"),
     ChartWonLost => ("Won and lost by month ({currency})", "每月赢单与输单（{currency}）"),
     ChartWonLostDesc => ("Bar chart of the value of deals won and lost in each of the last six months.", "柱状图：最近六个月每月赢单与输单的金额。"),
@@ -155,7 +157,7 @@ messages! { pub enum WorkMsg {
 
     // Search
     GlobalSearch => ("Search everything", "搜索全部"),
-    GlobalSearchHint => ("Names, companies, deals, tickets, tasks; pinyin works too.", "姓名、公司、商机、工单、任务；也可用拼音。"),
+    GlobalSearchHint => ("Names, companies, deals, tickets, tasks; pinyin works too. Press / on any page to search.", "姓名、公司、商机、工单、任务；也可用拼音。在任意页面按 / 即可搜索。"),
     SearchResults => ("Search results", "搜索结果"),
     GroupContacts => ("Contacts", "联系人"),
     GroupCompanies => ("Companies", "公司"),
