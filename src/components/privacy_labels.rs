@@ -4,7 +4,7 @@
 use crate::state::AppState;
 use coffer_core::date::CivilDate;
 use coffer_core::i18n::privacy::PrivacyMsg;
-use coffer_core::privacy::request::{RequestKind, RequestStatus};
+use coffer_core::privacy::request::{CcpaRequest, RequestKind, RequestStatus};
 use coffer_core::privacy::{Actor, ConsentDecision, LawfulBasis, Purpose, RetentionAction};
 use uuid::Uuid;
 
@@ -88,6 +88,30 @@ pub fn kind_msg(kind: RequestKind) -> PrivacyMsg {
         .iter()
         .find(|(k, _, _)| *k == kind)
         .map_or(PrivacyMsg::KindAccess, |(_, _, m)| *m)
+}
+
+/// The CCPA's own request names, in the order the form offers them.
+pub const CCPA_KINDS: [(CcpaRequest, &str, PrivacyMsg); 5] = [
+    (CcpaRequest::Know, "know", PrivacyMsg::CcpaKnow),
+    (CcpaRequest::Delete, "delete", PrivacyMsg::CcpaDelete),
+    (CcpaRequest::Correct, "correct", PrivacyMsg::CcpaCorrect),
+    (
+        CcpaRequest::OptOutOfSaleOrSharing,
+        "opt_out",
+        PrivacyMsg::CcpaOptOut,
+    ),
+    (
+        CcpaRequest::LimitSensitiveUse,
+        "limit",
+        PrivacyMsg::CcpaLimit,
+    ),
+];
+
+pub fn ccpa_msg(request: CcpaRequest) -> PrivacyMsg {
+    CCPA_KINDS
+        .iter()
+        .find(|(r, _, _)| *r == request)
+        .map_or(PrivacyMsg::CcpaKnow, |(_, _, m)| *m)
 }
 
 pub fn status_msg(status: RequestStatus) -> PrivacyMsg {

@@ -3,7 +3,9 @@
 //! portability requests download the person's data.
 
 use crate::components::privacy_filter::open_contact;
-use crate::components::privacy_labels::{KINDS, actor, kind_msg, status_msg, today};
+use crate::components::privacy_labels::{
+    CCPA_KINDS, KINDS, actor, ccpa_msg, kind_msg, status_msg, today,
+};
 use crate::components::subject_export::download_person_data;
 use crate::pages::unlock::error_text;
 use crate::state::{AppState, use_app};
@@ -11,7 +13,9 @@ use coffer_core::date::CivilDate;
 use coffer_core::i18n::fill;
 use coffer_core::i18n::privacy::PrivacyMsg;
 use coffer_core::privacy::records::{PRIVACY_SETTINGS_ID, register_order};
-use coffer_core::privacy::request::{RequestOutcome, RequestStatus};
+use coffer_core::privacy::request::{
+    CcpaRequest, Extension, RequestError, RequestOutcome, RequestStatus,
+};
 use coffer_core::privacy::{Jurisdiction, PrivacySettings, RequestKind, SubjectRequest, Urgency};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -85,6 +89,7 @@ pub fn save_request(
 pub fn RequestRegister() -> impl IntoView {
     let state = use_app();
     let kind = RwSignal::new(RequestKind::Access);
+    let ccpa = RwSignal::new(CcpaRequest::Know);
     let law = RwSignal::new(Jurisdiction::Gdpr);
     let received = RwSignal::new(today().to_string());
     let person_query = RwSignal::new(String::new());
@@ -151,12 +156,16 @@ pub fn RequestRegister() -> impl IntoView {
             return;
         };
         error.set(None);
+        let jurisdiction = law.get_untracked();
+        // Under the CCPA the request is logged by its own name, which also
+        // picks its clock (opt-outs run on 15 business days).
+        let ccpa = (jurisdiction == Jurisdiction::Ccpa).then(|| ccpa.get_untracked());
         let request = SubjectRequest {
             id: Uuid::new_v4(),
             contact_id: Some(contact_id),
-            kind: kind.get_untracked(),
-            ccpa: None,
-            jurisdiction: law.get_untracked(),
+            kind: ccpa.map_or_else(|| kind.get_untracked(), CcpaRequest::kind),
+            ccpa,
+            jurisdiction,
             received_on,
             status: RequestStatus::Received,
             extension: None,
@@ -184,6 +193,21 @@ pub fn RequestRegister() -> impl IntoView {
                 <summary>{move || state.t(PrivacyMsg::NewRequest)}</summary>
                 <form on:submit=on_submit novalidate=true>
                     <div class="row">
+                        <Show when=move || law.get() != Jurisdiction::Ccpa fallback=move || view! {
+                            <div class="field">
+                                <label for="request-ccpa">{move || state.t(PrivacyMsg::CcpaLabel)}</label>
+                                <select id="request-ccpa" on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    if let Some((r, _, _)) = CCPA_KINDS.iter().find(|(_, code, _)| *code == v) {
+                                        ccpa.set(*r);
+                                    }
+                                }>
+                                    {CCPA_KINDS.iter().map(|&(r, code, m)| view! {
+                                        <option value=code selected=move || ccpa.get() == r>{move || state.t(m)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                        }>
                         <div class="field">
                             <label for="request-kind">{move || state.t(PrivacyMsg::KindLabel)}</label>
                             <select id="request-kind" on:change=move |ev| {
@@ -198,6 +222,7 @@ pub fn RequestRegister() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         </div>
+                        </Show>
                         <div class="field">
                             <label for="request-law">{move || state.t(PrivacyMsg::JurisdictionLabel)}</label>
                             <select id="request-law" on:change=move |ev| {
@@ -343,7 +368,17 @@ fn RequestRow(request: SubjectRequest) -> impl IntoView {
         _ => None,
     };
     let name = person_name(&state, request.contact_id);
-    let kind = kind_msg(request.kind);
+    let kind = request
+        .ccpa
+        .map_or_else(|| kind_msg(request.kind), ccpa_msg);
+    let extended = request.extension.is_some();
+    let extendable = !request.status.is_closed()
+        && !extended
+        && rules
+            .rule(request.jurisdiction, request.ccpa)
+            .max_extension
+            .is_some();
+    let latest = request.latest_possible_deadline(&rules);
     let status = status_msg(request.status);
     let open = !request.status.is_closed();
     let r = StoredValue::new(request.clone());
@@ -353,6 +388,53 @@ fn RequestRow(request: SubjectRequest) -> impl IntoView {
         let mut updated = original.clone();
         if updated.close(outcome, today()).is_ok() {
             save_request(state, original, updated, PrivacyMsg::RequestUpdated);
+        }
+    };
+    // Extends to the longest the law allows, the person told today.
+    let extend = move |_| {
+        let question = fill(
+            state.t(PrivacyMsg::ConfirmExtend),
+            &[("date", &latest.to_string())],
+        );
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(&question).ok())
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        let rules = settings(&state).deadlines;
+        let original = r.get_value();
+        let Some(period) = rules
+            .rule(original.jurisdiction, original.ccpa)
+            .max_extension
+        else {
+            return;
+        };
+        let mut updated = original.clone();
+        let extension = Extension {
+            period,
+            notified_on: today(),
+            reason_code: "complexity".into(),
+        };
+        match updated.extend(extension, &rules) {
+            Ok(()) => {
+                let date = updated.deadline(&rules).to_string();
+                let Some(sync) = state.sync() else { return };
+                spawn_local(async move {
+                    match sync.save_record(Some(&original), &updated).await {
+                        Ok(()) => state.say(fill(
+                            state.t(PrivacyMsg::DeadlineExtended),
+                            &[("date", &date)],
+                        )),
+                        Err(e) => state.warn(error_text(&e, state.locale.get_untracked())),
+                    }
+                });
+            }
+            Err(RequestError::ExtensionNotifiedTooLate { deadline }) => state.warn(fill(
+                state.t(PrivacyMsg::ExtensionTooLate),
+                &[("date", &deadline.to_string())],
+            )),
+            Err(_) => state.warn(state.t(PrivacyMsg::ExtensionRefused)),
         }
     };
     let start = move |_| {
@@ -389,14 +471,19 @@ fn RequestRow(request: SubjectRequest) -> impl IntoView {
     let l1 = label.clone();
     let l2 = label.clone();
     let l3 = label.clone();
-    let l4 = label;
+    let l4 = label.clone();
+    let l5 = label;
 
     view! {
         <tr class=if open { "open" } else { "closed" }>
             <td>{move || state.t(kind)}</td>
             <td>{name.clone()}</td>
             <td>{request.received_on.to_string()}</td>
-            <td><span class="deadline">{deadline.to_string()}</span> " " <span class=urgency_class>{urgency_text}</span></td>
+            <td>
+                <span class="deadline">{deadline.to_string()}</span>
+                {extended.then(|| view! { " " <span class="hint extended">"(" {move || state.t(PrivacyMsg::ExtendedMark)} ")"</span> })}
+                " " <span class=urgency_class>{urgency_text}</span>
+            </td>
             <td>{move || state.t(status)} {outcome.map(|o| view! { <br/><span class="hint outcome">{o}</span> })}</td>
             <td class="request-actions">
                 {downloadable.then(|| view! {
@@ -409,6 +496,12 @@ fn RequestRow(request: SubjectRequest) -> impl IntoView {
                     <button type="button" on:click=move |_| open_contact(&state, id)
                         aria-label=move || l2(state.t(PrivacyMsg::OpenContact))>
                         {move || state.t(PrivacyMsg::OpenContact)}
+                    </button>
+                })}
+                {extendable.then(|| view! {
+                    <button type="button" on:click=extend
+                        aria-label=move || l5(state.t(PrivacyMsg::ExtendDeadline))>
+                        {move || state.t(PrivacyMsg::ExtendDeadline)}
                     </button>
                 })}
                 {(open && request.status == RequestStatus::Received).then(|| view! {

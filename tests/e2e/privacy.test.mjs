@@ -440,3 +440,49 @@ test('a retention rule anonymises closed tickets and leaves the open ones', asyn
   await page.getByRole('button', { name: 'Preview', exact: true }).click();
   await page.getByText('No record is due under these rules.').waitFor();
 });
+
+function addDays(date, n) {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+test('CCPA requests: an opt-out runs on 15 business days; a request to know is extended by 45 days', async () => {
+  const page = await newVault('ccpa');
+  const cara = person('Cara', 'Lopez', 'ccpa.example');
+  await saveContact(page, cara);
+  await gotoPrivacy(page);
+  const log = async (ccpaKind, received) => {
+    await page.locator('.request-form summary').click();
+    await page.getByLabel('Law').selectOption({ label: 'CCPA (45 days)' });
+    await page.getByLabel('CCPA request').selectOption({ label: ccpaKind });
+    await page.getByLabel('Received on').fill(received);
+    await page.getByLabel('Person (search your contacts)').fill('Cara');
+    await page.locator('.person-matches button').filter({ hasText: 'Cara Lopez' }).click();
+    await page.getByRole('button', { name: 'Log request', exact: true }).click();
+    await page.getByText('Request logged.').waitFor();
+    await page.locator('.request-form summary').click();
+  };
+  const row = (kind) => page.locator('#request-register tbody tr').filter({ hasText: kind });
+
+  // Received on a Monday: 15 business days later is the Monday three weeks on.
+  await log('Opt out of sale or sharing (15 business days)', '2026-11-02');
+  const optOut = row('Opt out of sale or sharing');
+  await optOut.waitFor();
+  assert.equal(await optOut.locator('.deadline').innerText(), '2026-11-23');
+  // The law allows no extension of an opt-out.
+  assert.equal(await optOut.getByRole('button', { name: /^Extend deadline/ }).count(), 0);
+
+  const today = localToday();
+  await log('Right to know', today);
+  const know = row('Right to know');
+  await know.waitFor();
+  assert.equal(await know.locator('.deadline').innerText(), addDays(today, 45));
+  // The confirmation (the person must be told) is accepted by the page's dialog handler.
+  await know.getByRole('button', { name: /^Extend deadline/ }).click();
+  await page.getByText(`Deadline extended to ${addDays(today, 90)}.`).waitFor();
+  await know.locator('.deadline', { hasText: addDays(today, 90) }).waitFor();
+  await know.getByText('(extended)').waitFor();
+  // Only once.
+  assert.equal(await know.getByRole('button', { name: /^Extend deadline/ }).count(), 0);
+  await accessibility(page, 'privacy page with CCPA requests');
+});
