@@ -163,7 +163,13 @@ pub fn Kanban(pipeline: Signal<Option<Pipeline>>, on_open: Callback<Uuid>) -> im
                     <section class=kind_class aria-labelledby=heading_id.clone()
                         class:drop-target=move || over.get() == Some(sid)
                         data-stage=stage_name.clone()
-                        on:dragover=move |ev| { ev.prevent_default(); over.set(Some(sid)); }
+                        on:dragover=move |ev: leptos::ev::DragEvent| {
+                            ev.prevent_default();
+                            if let Some(dt) = ev.data_transfer() {
+                                dt.set_drop_effect("move");
+                            }
+                            over.set(Some(sid));
+                        }
                         on:dragleave=move |_| if over.get_untracked() == Some(sid) { over.set(None) }
                         on:drop=move |ev| {
                             ev.prevent_default();
@@ -198,7 +204,15 @@ pub fn Kanban(pipeline: Signal<Option<Pipeline>>, on_open: Callback<Uuid>) -> im
                                     <li id=format!("deal-card-{id}") class="deal-card" tabindex="0" draggable="true"
                                         class:dragging=move || dragging.get() == Some(id)
                                         aria-describedby="board-help"
-                                        on:dragstart=move |_| dragging.set(Some(id))
+                                        on:dragstart=move |ev: leptos::ev::DragEvent| {
+                                            // Firefox starts a drag only with data set; the
+                                            // data is the deal's id, never its content.
+                                            if let Some(dt) = ev.data_transfer() {
+                                                let _ = dt.set_data("text/plain", &id.to_string());
+                                                dt.set_effect_allowed("move");
+                                            }
+                                            dragging.set(Some(id));
+                                        }
                                         on:dragend=move |_| { dragging.set(None); over.set(None); }
                                         on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                                             // Only when the card itself has focus, not its controls.
