@@ -1242,16 +1242,16 @@ impl Syncer {
                 }
             },
         );
-        // The stream reconnects by itself after the server was away; what
-        // changed meanwhile was not announced, so pull once it is back.
+        // A change is announced only to streams open at the time: one made
+        // while this stream was connecting (after the pull that going online
+        // started) or while it was reconnecting (the server was away) is
+        // never announced here. So pull every time the stream opens, after
+        // it is subscribed.
         let weak = Rc::downgrade(self);
-        let opened_before = Cell::new(false);
         let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             let Some(this) = weak.upgrade() else { return };
-            if opened_before.replace(true) {
-                for lane in 0..this.lanes.len() {
-                    this.pull_soon(lane);
-                }
+            for lane in 0..this.lanes.len() {
+                this.pull_soon(lane);
             }
         });
         let _ =

@@ -293,6 +293,15 @@ test('a retention rule is previewed, then anonymises the contact whose consent w
   await openContact(page, wanda);
   await recordConsent(page, 'Record consent', 'Consent recorded.');
   await recordConsent(page, 'Withdraw consent', 'Consent withdrawn.');
+  // A deal with Wanda on it: anonymising her must keep its amount.
+  await page.getByRole('button', { name: 'Deals', exact: true }).click();
+  await page.getByRole('button', { name: 'New deal' }).click();
+  await page.getByLabel('Deal name').fill('Renewal 2027');
+  await page.getByLabel('Amount', { exact: true }).fill('2,400');
+  await page.getByLabel('Add a contact (search)').fill('Wanda');
+  await page.getByRole('button', { name: 'Add Wanda Withdrawn' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Renewal 2027 saved.').waitFor();
 
   await gotoPrivacy(page);
   await page.getByText('No retention rules yet.').waitFor();
@@ -313,6 +322,12 @@ test('a retention rule is previewed, then anonymises the contact whose consent w
 
   await page.getByRole('button', { name: 'Apply', exact: true }).click();
   await page.getByText('Retention rules: 1 anonymised, 0 erased.').waitFor();
+
+  // The deal keeps its amount for reporting.
+  await page.getByRole('button', { name: 'Deals', exact: true }).click();
+  await page.getByRole('button', { name: 'Table', exact: true }).click();
+  await page.getByRole('button', { name: 'Reveal amounts and sensitive values' }).click();
+  await page.getByRole('row', { name: /Renewal 2027/ }).getByText('CN¥2,400.00').waitFor();
 
   await gotoContacts(page);
   await search(page, 'Wanda');

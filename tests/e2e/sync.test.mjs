@@ -134,6 +134,28 @@ test('two devices of one account stay in sync through a server that sees only ci
     }
   });
 
+  await t.test('a change made while a device is still subscribing reaches it once subscribed', async () => {
+    // A comes back online, but its event stream takes five seconds to
+    // connect: B's edit in between is announced while nothing of A listens.
+    await devices.a.context.setOffline(true);
+    await a.waitForFunction(() => document.querySelector('#sync-status')?.dataset.state === 'offline');
+    let held = 0;
+    const hold = async (route) => {
+      held += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      await route.continue().catch(() => {});
+    };
+    await a.route('**/api/events*', hold);
+    await devices.a.context.setOffline(false);
+    await waitSynced(a);
+    await edit(b, 'Omar Haddad', { 'Job title': 'Head of logistics' });
+    await waitSynced(b);
+    const seen = await eventually(a, 'Omar Haddad', (v) => v.job === 'Head of logistics');
+    assert.ok(held >= 1, 'the stream was held back');
+    assert.equal(seen.values.job, 'Head of logistics');
+    await a.unroute('**/api/events*', hold);
+  });
+
   await t.test('a deletion on one device removes the contact on the other', async () => {
     await a.getByRole('button', { name: new RegExp(`^${LI.full}`) }).click();
     await a.getByRole('button', { name: 'Delete' }).click();
