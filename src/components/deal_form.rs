@@ -94,13 +94,22 @@ pub fn DealForm(
     let notes = RwSignal::new(base.notes.clone());
     let custom = RwSignal::new(base.custom.clone());
     let next_key = StoredValue::new(0u32);
+    // Rows are added from the suggestion buttons, whose handlers run under
+    // the suggestion list's owner; that list is rebuilt (and its signals
+    // disposed) as soon as the search is cleared. The row's signal belongs
+    // to the form instead.
+    let form = StoredValue::new_local(Owner::current());
     let new_contact = move |c: &DealContact| {
         let key = next_key.get_value();
         next_key.set_value(key + 1);
+        let role = form.with_value(|owner| match owner {
+            Some(owner) => owner.with(|| RwSignal::new(c.role)),
+            None => RwSignal::new(c.role),
+        });
         ContactRow {
             key,
             id: c.contact_id,
-            role: RwSignal::new(c.role),
+            role,
         }
     };
     let contacts = RwSignal::new(base.contacts.iter().map(new_contact).collect::<Vec<_>>());
