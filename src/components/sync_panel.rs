@@ -372,6 +372,7 @@ fn TwoStep() -> impl IntoView {
     // The secret being set up (shown until confirmed), and whether the
     // factor is known to be on.
     let secret = RwSignal::new(None::<String>);
+    let uri = RwSignal::new(None::<String>);
     let on = RwSignal::new(false);
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -395,7 +396,10 @@ fn TwoStep() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             match api::set_up_totp(&token).await {
-                Ok((key, _uri)) => secret.set(Some(key)),
+                Ok((key, link)) => {
+                    uri.set(Some(link));
+                    secret.set(Some(key));
+                }
                 Err(e) => fail(e),
             }
         });
@@ -416,6 +420,7 @@ fn TwoStep() -> impl IntoView {
                 Ok(()) => {
                     code.set(String::new());
                     secret.set(None);
+                    uri.set(None);
                     on.set(!turning_off);
                     state.say(state.t(if turning_off {
                         Msg::TotpOff
@@ -438,6 +443,13 @@ fn TwoStep() -> impl IntoView {
                 <p>{move || state.t(Msg::TotpSecretIntro)}</p>
                 <p class="recovery-code" data-testid="totp-secret" aria-label=move || state.t(Msg::TotpSecret)>{key}</p>
             })}
+            {move || uri.get().and_then(|link| {
+                let svg = qr_svg(&link)?;
+                Some(view! {
+                    <div class="totp-qr" role="img" aria-label=move || state.t(Msg::TotpQr) inner_html=svg></div>
+                    <p><a href=link>{move || state.t(Msg::TotpOpenApp)}</a></p>
+                })
+            })}
             <Show when=move || secret.get().is_some() || on.get()>
                 <form on:submit=on_confirm novalidate=true>
                     <TotpField id="two-step-code" value=code shown=RwSignal::new(true)/>
@@ -449,4 +461,17 @@ fn TwoStep() -> impl IntoView {
             <p class="form-error" role="alert">{move || error.get()}</p>
         </section>
     }
+}
+
+/// The `otpauth://` link as a QR code (SVG markup), for authenticator apps
+/// that scan; drawn here, so the key never goes to a QR service.
+fn qr_svg(link: &str) -> Option<String> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::new(link.as_bytes()).ok()?;
+    let image = code.render::<svg::Color>().min_dimensions(192, 192).build();
+    // Markup for an element's content: without the XML declaration.
+    Some(match image.find("<svg") {
+        Some(start) => image[start..].to_owned(),
+        None => image,
+    })
 }

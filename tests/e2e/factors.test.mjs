@@ -72,6 +72,14 @@ test('a second factor and a lockout protect sign-in', async (t) => {
     await a.getByRole('button', { name: 'Settings', exact: true }).click();
     await a.getByRole('button', { name: 'Set up two-step sign-in' }).click();
     secret = (await a.getByTestId('totp-secret').textContent()).trim();
+    // The same key as a QR code drawn on the device, and as a link for an
+    // authenticator app on this device.
+    const qr = a.getByRole('img', { name: 'QR code of the setup key, to scan with your authenticator app' });
+    await qr.waitFor();
+    assert.ok(await qr.locator('svg path, svg rect').count() > 0, 'the QR code is drawn');
+    const link = await a.getByRole('link', { name: 'Open in an authenticator app on this device' }).getAttribute('href');
+    assert.match(link, /^otpauth:\/\/totp\//);
+    assert.equal(new URL(link).searchParams.get('secret'), secret.replace(/\s/g, ''));
     await accessibility(a, 'two-step set-up');
     await a.getByLabel('Authenticator code').fill(totp(secret) === '000000' ? '111111' : '000000');
     await a.getByRole('button', { name: 'Turn on' }).click();

@@ -410,6 +410,8 @@ messages! { pub enum Msg {
         "请将此密钥添加到身份验证器应用（基于时间，6 位数字），然后输入其显示的代码。",
     ),
     TotpSecret => ("Setup key", "设置密钥"),
+    TotpQr => ("QR code of the setup key, to scan with your authenticator app", "设置密钥的二维码，可用身份验证器应用扫描"),
+    TotpOpenApp => ("Open in an authenticator app on this device", "在本设备的身份验证器应用中打开"),
     TotpTurnOn => ("Turn on", "开启"),
     TotpTurnOff => ("Turn off two-step sign-in", "关闭两步登录"),
     TotpOn => ("Two-step sign-in is on.", "两步登录已开启。"),
