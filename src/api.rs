@@ -334,6 +334,17 @@ pub async fn log_in_with_recovery(
 
 /// A new second-factor secret for the account: (base32 secret, otpauth URI).
 /// It is enabled by [`confirm_totp`] with a first code.
+/// Whether the account's second factor is on.
+pub async fn totp_enabled(token: &str) -> Result<bool, ApiError> {
+    #[derive(Deserialize)]
+    struct Status {
+        enabled: bool,
+    }
+    let builder = authed(Request::get("/api/account/totp"), token);
+    let status: Status = decode(send(builder.build()).await?).await?;
+    Ok(status.enabled)
+}
+
 pub async fn set_up_totp(token: &str) -> Result<(String, String), ApiError> {
     #[derive(Deserialize)]
     struct Setup {

@@ -382,6 +382,14 @@ fn TwoStep() -> impl IntoView {
             .and_then(|s| s.link())
             .map(|l| l.session.token.clone())
     };
+    // Whether it is on already (set up earlier, or on another device).
+    if let Some(token) = token() {
+        spawn_local(async move {
+            if let Ok(enabled) = api::totp_enabled(&token).await {
+                on.try_set(enabled);
+            }
+        });
+    }
     let fail = move |e: crate::api::ApiError| {
         if e.code() == Some("totp_enabled") {
             on.set(true);

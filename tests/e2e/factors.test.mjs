@@ -101,6 +101,10 @@ test('a second factor and a lockout protect sign-in', async (t) => {
     await b.getByRole('button', { name: 'Sign in' }).click();
     await passRecovery(b);
     await b.getByText('Mei Chen').waitFor({ timeout: 15000 });
+    // This device's Settings know the factor is on (the server says so).
+    await b.getByRole('button', { name: 'Settings', exact: true }).click();
+    await b.getByRole('button', { name: 'Turn off two-step sign-in' }).waitFor();
+    assert.equal(await b.getByRole('button', { name: 'Set up two-step sign-in' }).count(), 0);
     // Someone who saw that code cannot use it again.
     const c = await openDevice(server.url, 'c');
     await c.getByRole('button', { name: 'I already have an account' }).click();

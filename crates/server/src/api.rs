@@ -122,6 +122,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::post("/account/passphrase/finish", accounts::passphrase_finish),
         Endpoint::post("/account/recovery/start", accounts::recovery_start),
         Endpoint::post("/account/recovery/finish", accounts::recovery_finish),
+        Endpoint::get("/account/totp", factors::status),
         Endpoint::post("/account/totp/setup", factors::setup),
         Endpoint::post("/account/totp/confirm", factors::confirm),
         Endpoint::post("/account/totp/disable", factors::disable),

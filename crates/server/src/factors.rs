@@ -105,6 +105,23 @@ pub struct TotpSetup {
     uri: String,
 }
 
+#[derive(Serialize)]
+pub struct TotpStatus {
+    /// Whether sign-ins need a code (a set-up not yet confirmed is not).
+    enabled: bool,
+}
+
+/// `GET /api/account/totp`: whether the second factor is on.
+pub async fn status(
+    State(state): State<Arc<AppState>>,
+    authed: AuthedAccount,
+) -> Result<Json<TotpStatus>, ApiError> {
+    let row = state.store.totp(&authed.account).await?;
+    Ok(Json(TotpStatus {
+        enabled: row.is_some_and(|r| r.enabled),
+    }))
+}
+
 /// `POST /api/account/totp/setup`: a new secret, waiting for a first code;
 /// 409 `totp_enabled` if a factor is already enabled.
 pub async fn setup(

@@ -23,6 +23,21 @@ fn name() -> AccountName {
     AccountName::parse(ALICE).unwrap()
 }
 
+/// Whether the account's second factor is on, as the server says.
+async fn totp_enabled(server: &Server, session: &str) -> bool {
+    let (status, body) = call(
+        server,
+        Method::GET,
+        "/api/account/totp",
+        Some(session),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    body["enabled"].as_bool().expect("a boolean")
+}
+
 /// A POST or PUT with an optional bearer token and `X-Forwarded-For`.
 async fn call(
     server: &Server,
@@ -152,6 +167,8 @@ async fn totp_is_required_after_it_is_enabled_and_codes_are_single_use(setup: &S
     assert_eq!(status, 200, "{body}");
     let session = token(&body);
 
+    assert!(!totp_enabled(&server, &session).await);
+
     // Confirming before any setup.
     let (status, body) = call(
         &server,
@@ -182,6 +199,7 @@ async fn totp_is_required_after_it_is_enabled_and_codes_are_single_use(setup: &S
 
     // Not enabled until confirmed: logins still need no code.
     assert_eq!(log_in(&server, None, None).await.0, 200);
+    assert!(!totp_enabled(&server, &session).await);
 
     let step = now_step();
     let (status, body) = call(
@@ -223,6 +241,7 @@ async fn totp_is_required_after_it_is_enabled_and_codes_are_single_use(setup: &S
     )
     .await;
     assert_eq!(status, 204, "{body}");
+    assert!(totp_enabled(&server, &session).await);
     // The session that enabled it stays signed in.
     assert_eq!(
         call(
@@ -348,6 +367,7 @@ async fn wrong_totp_codes_count_towards_the_lockout() {
     )
     .await;
     assert_eq!(status, 204, "{body}");
+    assert!(!totp_enabled(&server, &session).await);
 }
 
 // ---- IP allowlist ----
