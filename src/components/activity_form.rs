@@ -25,7 +25,7 @@ pub enum ActivityDraft {
         kind: ActivityKind,
         link: Option<(LinkKind, Uuid)>,
     },
-    Existing(Activity),
+    Existing(Box<Activity>),
 }
 
 fn problem_text(field: ActivityField, problem: &Problem) -> WorkMsg {
@@ -48,7 +48,7 @@ pub fn ActivityForm(
     let state = use_app();
     let now = vault::now_ms();
     let (original, base) = match draft {
-        ActivityDraft::Existing(a) => (Some(a.clone()), a),
+        ActivityDraft::Existing(a) => (Some((*a).clone()), *a),
         ActivityDraft::New { kind, link } => {
             let mut a = Activity::new(Uuid::new_v4(), kind, now, now);
             match link {

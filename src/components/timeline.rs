@@ -187,7 +187,7 @@ pub fn RecordTimeline(target: RecordRef) -> impl IntoView {
                             view! {
                                 <li class="activity-item">
                                     <ActivitySummary activity=a/>
-                                    <button type="button" class="link" on:click=move |_| drafting.set(Some(ActivityDraft::Existing(edit.clone())))>
+                                    <button type="button" class="link" on:click=move |_| drafting.set(Some(ActivityDraft::Existing(Box::new(edit.clone()))))>
                                         {move || state.t(WorkMsg::EditActivity)}
                                         <span class="visually-hidden">{format!(": {what}")}</span>
                                     </button>

@@ -75,7 +75,7 @@ pub fn ActivitiesPage() -> impl IntoView {
                                 {(!names.is_empty()).then(|| view! {
                                     <span class="links">{move || state.t(WorkMsg::LinkedTo)}": "{names.join(", ")}</span>
                                 })}
-                                <button type="button" class="link" on:click=move |_| drafting.set(Some(ActivityDraft::Existing(edit.clone())))>
+                                <button type="button" class="link" on:click=move |_| drafting.set(Some(ActivityDraft::Existing(Box::new(edit.clone()))))>
                                     {move || state.t(WorkMsg::EditActivity)}
                                     <span class="visually-hidden">{format!(": {what}")}</span>
                                 </button>

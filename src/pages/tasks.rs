@@ -22,7 +22,7 @@ const TICK_MS: u32 = 60_000;
 #[derive(Clone, Debug, PartialEq)]
 enum Editing {
     New,
-    Existing(Task),
+    Existing(Box<Task>),
 }
 
 #[component]
@@ -32,7 +32,7 @@ pub fn TasksPage() -> impl IntoView {
         state
             .take_open(coffer_core::record::TASK_NAMESPACE)
             .and_then(|id| state.records.with_untracked(|r| r.get::<Task>(id)))
-            .map(Editing::Existing),
+            .map(|r| Editing::Existing(Box::new(r))),
     );
     let close = Callback::new(move |()| editing.set(None));
     let now = RwSignal::new(vault::now_ms());
@@ -78,7 +78,7 @@ pub fn TasksPage() -> impl IntoView {
                 </button>
             </div>
             {move || editing.get().map(|e| view! {
-                <TaskForm existing=match e { Editing::New => None, Editing::Existing(t) => Some(t) } on_close=close/>
+                <TaskForm existing=match e { Editing::New => None, Editing::Existing(t) => Some(*t) } on_close=close/>
             })}
             {move || sections().into_iter().map(|(bucket, list)| {
                 let heading_id = format!("tasks-{bucket:?}").to_lowercase();
@@ -141,7 +141,7 @@ fn TaskRow(
                 let who = task.assignee_name.clone();
                 view! { <span class="assignee">{move || fill(state.t(WorkMsg::AssignedTo), &[("name", &who)])}</span> }
             })}
-            <button type="button" class="link" on:click=move |_| editing.set(Some(Editing::Existing(for_edit.clone())))>
+            <button type="button" class="link" on:click=move |_| editing.set(Some(Editing::Existing(Box::new(for_edit.clone()))))>
                 {move || state.t(WorkMsg::EditTask)}
                 <span class="visually-hidden">{format!(": {}", task.title)}</span>
             </button>

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 #[derive(Clone, Debug, PartialEq)]
 enum Editing {
     New,
-    Existing(Ticket),
+    Existing(Box<Ticket>),
 }
 
 #[component]
@@ -28,7 +28,7 @@ pub fn TicketsPage() -> impl IntoView {
         state
             .take_open(coffer_core::record::TICKET_NAMESPACE)
             .and_then(|id| state.records.with_untracked(|r| r.get::<Ticket>(id)))
-            .map(Editing::Existing),
+            .map(|r| Editing::Existing(Box::new(r))),
     );
     let close = Callback::new(move |()| editing.set(None));
     let queue = Memo::new(move |_| {
@@ -47,7 +47,7 @@ pub fn TicketsPage() -> impl IntoView {
                 </button>
             </div>
             {move || editing.get().map(|e| view! {
-                <TicketForm existing=match e { Editing::New => None, Editing::Existing(t) => Some(t) } on_close=close/>
+                <TicketForm existing=match e { Editing::New => None, Editing::Existing(t) => Some(*t) } on_close=close/>
             })}
             <div class="filters row">
                 <div class="field">
@@ -85,7 +85,7 @@ pub fn TicketsPage() -> impl IntoView {
                         let updated = local_time::show(t.updated_ms);
                         view! {
                             <li class="ticket-row" data-status=enum_value(s)>
-                                <button type="button" class="link subject" on:click=move |_| editing.set(Some(Editing::Existing(t.clone())))>
+                                <button type="button" class="link subject" on:click=move |_| editing.set(Some(Editing::Existing(Box::new(t.clone()))))>
                                     {subject}
                                 </button>
                                 <span class=format!("status status-{}", enum_value(s))>{move || state.t(status_label(s))}</span>
